@@ -1,0 +1,147 @@
+# datafactory: build, check, install, deps, bench, demo.
+#
+#   make            build every program into bin/
+#   make check      install missing packages, build, run the Check unit
+#                   suites and the CLI tests, then again under ASan+UBSan
+#   make demo       install missing packages, build, run a real pipeline
+#   make install    PREFIX=/usr/local DESTDIR= (programs and man pages)
+#   make bench      run the benchmarks in bench/ (not part of check)
+#
+# Variables: WERROR=1 adds -Werror; SAN=1 builds with ASan+UBSan into
+# build/san/ (a separate tree, so both builds can live side by side).
+
+VERSION = 0.1.0
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share/datafactory
+
+CC ?= cc
+OPT ?= -O2 -g
+WARN = -Wall -Wextra -Wpedantic -Wformat=2 -Wstrict-prototypes \
+	-Wold-style-definition -Wmissing-prototypes -Wshadow -Wvla \
+	-Wwrite-strings -Wpointer-arith -fno-common
+STD = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+
+ifeq ($(SAN),1)
+OUT ?= build/san
+OPT = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=undefined
+LDSAN = -fsanitize=address,undefined
+else
+OUT ?= build/rel
+LDSAN =
+endif
+BIN ?= $(if $(filter 1,$(SAN)),$(OUT)/bin,bin)
+
+DEFS = -DDF_VERSION='"$(VERSION)"' -DDF_DATADIR='"$(DATADIR)"'
+ALL_CFLAGS = $(STD) $(OPT) $(WARN) $(DEFS) -Ilib -pthread $(CFLAGS)
+ALL_LDFLAGS = $(LDSAN) -pthread $(LDFLAGS)
+
+# Debian 12 packages the project builds and tests with.
+DEBS = libjq-dev jq libcurl4-openssl-dev libxml2-dev libicu-dev \
+	libsndfile1-dev libsamplerate0-dev check pkg-config python3 \
+	valgrind mandoc
+
+PROGS = df-split
+LIB_SRCS = $(wildcard lib/*.c)
+LIB_OBJS = $(LIB_SRCS:%.c=$(OUT)/%.o)
+UNIT_SRCS = $(wildcard tests/unit/*.c)
+UNIT_OBJS = $(UNIT_SRCS:%.c=$(OUT)/%.o)
+
+# Libraries each program links (libjq 1.6 has no pkg-config file).
+LIBS_df-split = -ljq -lm $(shell pkg-config --libs icu-uc 2>/dev/null)
+LIBS_unit = -ljq -lm $(shell pkg-config --libs check 2>/dev/null)
+
+.PHONY: all check test unit cli san-check deps demo install uninstall \
+	bench memcheck lint clean
+.SUFFIXES:
+
+all: $(PROGS:%=$(BIN)/%)
+
+$(OUT)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(OUT)/libdf.a: $(LIB_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $(LIB_OBJS)
+
+$(BIN)/%: $(OUT)/cmd/%.o $(OUT)/libdf.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(OUT)/libdf.a $(LIBS_$*)
+
+$(OUT)/check_unit: $(UNIT_OBJS) $(OUT)/libdf.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $(UNIT_OBJS) $(OUT)/libdf.a $(LIBS_unit)
+
+$(OUT)/tests/unit/%.o: ALL_CFLAGS += $(shell pkg-config --cflags check 2>/dev/null)
+
+-include $(LIB_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(PROGS:%=$(OUT)/cmd/%.d)
+
+# The test command of the README: every test, then again under ASan+UBSan,
+# the CLI tests under valgrind (no leaks), then the linters.
+check: deps
+	$(MAKE) WERROR=1 test
+	$(MAKE) WERROR=1 SAN=1 test
+	$(MAKE) WERROR=1 memcheck
+	$(MAKE) lint
+
+# One pass of every test against the current build flavour.
+test: unit cli
+
+unit: $(OUT)/check_unit
+	CK_FORK=yes $(OUT)/check_unit
+
+cli: all
+	DF_BIN=$(abspath $(BIN)) sh tests/cli/run.sh
+
+# The CLI tests under valgrind's memcheck (no leaks, no errors).
+memcheck: all
+	DF_BIN=$(abspath $(BIN)) DF_VALGRIND=1 sh tests/cli/run.sh
+
+lint:
+	for m in man/*.[17]; do mandoc -Tlint -Wwarning $$m || exit 1; done
+	shellcheck -s sh tests/cli/*.sh pipelines/*.sh .ci/run
+	cppcheck -q --error-exitcode=1 --enable=warning,portability \
+	    --inline-suppr -Ilib lib cmd
+
+deps:
+	@missing=; for p in $(DEBS); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
+	    grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  sudo=; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
+	  $$sudo apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq \
+	    --no-install-recommends $$missing >/dev/null || exit 2; \
+	fi
+
+demo: deps
+	$(MAKE) all
+	sh pipelines/demo.sh
+
+bench: all
+	sh bench/run.sh
+
+install: all
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man7
+	for p in $(PROGS); do \
+	  install -m 755 $(BIN)/$$p $(DESTDIR)$(BINDIR)/$$p || exit 1; \
+	  install -m 644 man/$$p.1 $(DESTDIR)$(MANDIR)/man1/$$p.1 || exit 1; \
+	done
+	install -m 644 man/df.7 $(DESTDIR)$(MANDIR)/man7/df.7
+
+uninstall:
+	for p in $(PROGS); do \
+	  rm -f $(DESTDIR)$(BINDIR)/$$p $(DESTDIR)$(MANDIR)/man1/$$p.1; \
+	done
+	rm -f $(DESTDIR)$(MANDIR)/man7/df.7
+
+clean:
+	rm -rf build bin
