@@ -59,6 +59,7 @@ LIBS_unit = -ljq -lm $(shell pkg-config --libs check 2>/dev/null)
 .PHONY: all check test unit cli san-check deps demo install uninstall \
 	bench memcheck lint clean
 .SUFFIXES:
+.SECONDARY:
 
 all: $(PROGS:%=$(BIN)/%)
 
