@@ -216,7 +216,17 @@ group_key(struct split *s, struct wctx *w, struct rec *r, struct buf *b,
 			return df_err_set(e, "invalid-json", "libjq cannot "
 			    "parse the record");
 		}
-		v = jv_delpaths(v, JV_ARRAY(field_path_jv(&s->field)));
+		{
+			/* Fails when a value on the way is no object. */
+			jv d = jv_delpaths(jv_copy(v),
+			    JV_ARRAY(field_path_jv(&s->field)));
+
+			if (jv_is_valid(d)) {
+				jv_free(v);
+				v = d;
+			} else
+				jv_free(d);
+		}
 		rec_canonical(b, v);
 		return 0;
 	}
@@ -382,6 +392,10 @@ note_fields(struct split *s, const struct rec *r)
 		m = &r->obj->m[i];
 		buf_reset(&kb);
 		(void)json_string_decode(r->line + m->key_off, m->key_len, &kb);
+		/* A key given twice counts once, as its last value. */
+		if (json_obj_find(r->obj, r->line, kb.data ? kb.data : "",
+		    kb.len) != (long)i)
+			continue;
 		fi = field_info(s, kb.data ? kb.data : "", kb.len);
 		fi->present++;
 		fi->kinds[m->kind]++;

@@ -24,6 +24,8 @@ cli_init(int argc, char *argv[])
 	if (argc > 0 && argv[0] != NULL) {
 		p = strrchr(argv[0], '/');
 		df_progname = p ? p + 1 : argv[0];
+		/* getopt(3) names the program by argv[0] in its messages. */
+		argv[0] = (char *)df_progname;
 	}
 	signal(SIGPIPE, SIG_DFL);
 	/* Keep 0-2 taken, so no file we open lands on them (curl). */

@@ -179,4 +179,15 @@ test_expect_success 'the same key gives the same split in both modes' '
 	done
 '
 
+test_expect_success 'no id, nested --field through a non-object: rejected, not a crash' '
+	printf "%s\n" "{\"meta\":5}" "{\"meta\":{}}" >in.jsonl &&
+	test_expect_code 1 df-split --field .meta.split --rejects rej.jsonl \
+	    in.jsonl >out 2>err &&
+	test_line_count 1 out &&
+	jq -r "._reject.reason" rej.jsonl >reasons &&
+	echo bad-field >expect &&
+	test_cmp expect reasons &&
+	grep -q "in.jsonl:1: cannot set" err
+'
+
 test_done

@@ -243,4 +243,12 @@ test_expect_success '--format without --out-dir is a usage error' '
 	grep -F "try '\''df-split --help'\''" err
 '
 
+test_expect_success 'a key given twice counts once in the manifest' '
+	echo "{\"id\":\"a\",\"x\":1,\"x\":\"s\"}" >in.jsonl &&
+	df-split --out-dir d in.jsonl &&
+	jq -c ".fields.x" d/manifest.json >actual &&
+	echo "{\"present\":1,\"type\":\"string\"}" >expect &&
+	test_cmp expect actual
+'
+
 test_done
