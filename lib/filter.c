@@ -287,6 +287,69 @@ emit_set(struct emit *o, int chan, struct rec *r, const struct field *f,
 	return 0;
 }
 
+int
+emit_set_fields(struct emit *o, int chan, struct rec *r, int n,
+    const struct field *const *f, const char *const *json,
+    const size_t *len, struct df_err *e)
+{
+	struct buf a = BUF_INIT, b = BUF_INIT, *cur = NULL, *nxt = &a, *t;
+	struct json_obj obj = { NULL, 0, 0 };
+	enum json_kind k;
+	char err[160];
+	struct buf *out;
+	int i, top = 1;
+	jv v;
+
+	for (i = 0; i < n; i++)
+		if (f[i]->n != 1)
+			top = 0;
+	if (!top) {
+		v = rec_value(r);
+		for (i = 0; i < n && jv_is_valid(v); i++)
+			v = field_set_jv(f[i], v, jv_parse_sized(json[i],
+			    (int)len[i]));
+		if (!jv_is_valid(v)) {
+			jv msg = jv_invalid_get_msg(v);
+			int rc = df_err_set(e, "bad-field", "cannot set '%s': "
+			    "%s", f[i - 1]->text, jv_get_kind(msg) ==
+			    JV_KIND_STRING ? jv_string_value(msg) :
+			    "not an object");
+
+			jv_free(msg);
+			return rc;
+		}
+		emit_jv(o, chan, v);
+		return 0;
+	}
+	/* Splice one field after another, rescanning in between. */
+	for (i = 0; i < n; i++) {
+		buf_reset(nxt);
+		if (cur == NULL)
+			splice(nxt, r->line, r->len, r->obj, f[i]->key[0],
+			    f[i]->keylen[0], json[i], len[i]);
+		else {
+			if (json_scan_object(cur->data, cur->len, &obj, &k, err,
+			    sizeof(err)) < 0)
+				die("internal error: spliced record: %s", err);
+			splice(nxt, cur->data, cur->len, &obj, f[i]->key[0],
+			    f[i]->keylen[0], json[i], len[i]);
+		}
+		t = cur == NULL ? &b : cur;
+		cur = nxt;
+		nxt = t;
+	}
+	out = chan_buf(o, chan);
+	if (cur != NULL)
+		buf_add(out, cur->data, cur->len);
+	else
+		buf_add(out, r->line, r->len);
+	buf_addc(out, '\n');
+	json_obj_release(&obj);
+	buf_release(&a);
+	buf_release(&b);
+	return 0;
+}
+
 void
 emit_memo(struct emit *o, const void *p, size_t len)
 {
@@ -453,7 +516,8 @@ process_item(struct filter *f, struct worker *w, struct batch *b,
 	r.obj = &w->obj;
 	r.file = inputs[it->file].name;
 	r.lineno = it->lineno;
-	if (f->where != NULL) {
+	r.ref = it->file < f->nref;
+	if (f->where != NULL && !r.ref) {
 		if (jqprog_test(&w->where, rec_value(&r), &truth, &e) < 0) {
 			df_err_prefix(&e, "--where: ");
 			reject(&o, &w->obj, e.reason, e.msg, NULL, 1);
@@ -509,6 +573,7 @@ ordered_batch(struct filter *f, struct worker *w, struct batch *b)
 		r.obj = &w->obj;
 		r.file = inputs[it->file].name;
 		r.lineno = it->lineno;
+		r.ref = it->file < f->nref;
 		o.f = f;
 		o.b = b;
 		o.it = it;
@@ -796,7 +861,11 @@ batch_commit(struct filter *f, struct worker *w0, struct batch *b)
 		for (c = 0; c < f->nchan; c++)
 			if (f->chan[c] != NULL && fflush(f->chan[c]) != 0)
 				write_buf(f, c, &b->out[c]);
-	f->n_in += b->n;
+	for (i = 0; i < b->n; i++)
+		if (b->it[i].file < f->nref)
+			f->n_ref++;
+		else
+			f->n_in++;
 	f->n_out += b->nout;
 	f->n_passed += b->npassed;
 	f->n_errors += b->nerr;
@@ -940,9 +1009,11 @@ write_stats(struct filter *f, time_t started, double secs)
 	sha256_final_hex(&h, hex);
 	iso_time(when, sizeof(when), started);
 	buf_addf(&b, "],\"options_hash\":\"%.16s\",\"started\":\"%s\","
-	    "\"seconds\":%.3f,\"in\":%llu,\"out\":%llu,\"passed\":%llu,"
-	    "\"rejected\":{", hex, when, secs, f->n_in, f->n_out,
-	    f->n_passed);
+	    "\"seconds\":%.3f,\"in\":%llu,\"out\":%llu,\"passed\":%llu,",
+	    hex, when, secs, f->n_in, f->n_out, f->n_passed);
+	if (f->nref > 0)
+		buf_addf(&b, "\"reference\":%llu,", f->n_ref);
+	buf_adds(&b, "\"rejected\":{");
 	for (i = 0; i < totals.nrc; i++) {
 		if (i > 0)
 			buf_addc(&b, ',');
@@ -998,7 +1069,8 @@ filter_file_open(const char *path)
 {
 	static int handlers;
 	struct sigaction sa;
-	char *tmp;
+	struct stat st;
+	char *tmp, *real;
 	size_t n;
 	int i, fd;
 	FILE *fp;
@@ -1019,6 +1091,27 @@ filter_file_open(const char *path)
 		atexit(remove_temps);
 		handlers = 1;
 	}
+	if ((stat(path, &st) == 0 && !S_ISREG(st.st_mode)) ||
+	    (lstat(path, &st) == 0 && S_ISLNK(st.st_mode) &&
+	    stat(path, &st) != 0)) {
+		/*
+		 * /dev/stdout, a FIFO, a terminal, a link to nothing yet:
+		 * renaming over it would replace it.  Write through it.
+		 */
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+		    0666);
+		if (fd < 0 || (fp = fdopen(fd, "w")) == NULL)
+			die_errno("%s", path);
+		temps[i].path = df_xstrdup(path);
+		temps[i].tmp = NULL;
+		temps[i].fp = fp;
+		return fp;
+	}
+	/* Through a symbolic link, replace the file it names. */
+	real = lstat(path, &st) == 0 && S_ISLNK(st.st_mode) ?
+	    realpath(path, NULL) : NULL;
+	if (real != NULL)
+		path = real;
 	n = strlen(path) + 32;
 	tmp = df_xmalloc(n);
 	snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
@@ -1029,6 +1122,7 @@ filter_file_open(const char *path)
 	if (fp == NULL)
 		die_errno("%s", path);
 	temps[i].path = df_xstrdup(path);
+	free(real);
 	temps[i].tmp = tmp;
 	temps[i].fp = fp;
 	if (i + 1 > ntemps_sig)
@@ -1067,10 +1161,11 @@ filter_file_commit(FILE *fp)
 
 	bad = fflush(fp) != 0 || ferror(fp);
 	if (fclose(fp) != 0 || bad) {
-		unlink(temps[i].tmp);
+		if (temps[i].tmp != NULL)
+			unlink(temps[i].tmp);
 		die_errno("%s", temps[i].path);
 	}
-	if (rename(temps[i].tmp, temps[i].path) != 0) {
+	if (temps[i].tmp != NULL && rename(temps[i].tmp, temps[i].path) != 0) {
 		unlink(temps[i].tmp);
 		die_errno("%s", temps[i].path);
 	}
@@ -1086,6 +1181,9 @@ filter_file_reopen(FILE *fp)
 	bad = fflush(fp) != 0 || ferror(fp);
 	if (fclose(fp) != 0 || bad)
 		die_errno("%s", temps[i].path);
+	if (temps[i].tmp == NULL)
+		die("%s: cannot read back a file that is not regular",
+		    temps[i].path);
 	temps[i].fp = fopen(temps[i].tmp, "r");
 	if (temps[i].fp == NULL)
 		die_errno("%s", temps[i].path);
@@ -1098,7 +1196,8 @@ filter_file_abort(FILE *fp)
 	int i = temp_find(fp);
 
 	fclose(fp);
-	unlink(temps[i].tmp);
+	if (temps[i].tmp != NULL)
+		unlink(temps[i].tmp);
 	temp_forget(i);
 }
 
@@ -1356,7 +1455,7 @@ filter_run(struct filter *f, int argc, char *argv[])
 		if (temps[i].fp != NULL && temps[i].fp != rejects_fp)
 			filter_file_abort(temps[i].fp);
 	worker_teardown(f, &w0);
-	if (f->one_to_one && !stop && f->where == NULL &&
+	if (f->one_to_one && !stop && f->where == NULL && f->nref == 0 &&
 	    f->n_in != f->n_out + f->n_rejected)
 		die("internal error: %llu records in, %llu out, %llu rejected",
 		    f->n_in, f->n_out, f->n_rejected);

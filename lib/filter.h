@@ -39,6 +39,7 @@ struct rec {
 	unsigned long lineno;
 	jv v;			/* parsed on demand by rec_value() */
 	int parsed;
+	int ref;		/* from a reference operand (filter.nref) */
 };
 
 /*
@@ -68,6 +69,15 @@ void emit_jv(struct emit *o, int chan, jv v);
  */
 int emit_set(struct emit *o, int chan, struct rec *r, const struct field *f,
     const char *json, size_t len, struct df_err *e)
+    __attribute__((warn_unused_result));
+
+/*
+ * Emit r with n top-level or nested fields set at once, as emit_set does
+ * for one.  Returns 0, or -1 with e set.
+ */
+int emit_set_fields(struct emit *o, int chan, struct rec *r, int n,
+    const struct field *const *f, const char *const *json,
+    const size_t *len, struct df_err *e)
     __attribute__((warn_unused_result));
 
 /*
@@ -130,13 +140,19 @@ struct filter {
 	const char *chan_name[FILTER_MAXCHAN];
 	int nchan;
 	int one_to_one;		/* every record in is one out or rejected */
+	/*
+	 * The first nref operands are reference data (df-dedup --against):
+	 * their records reach the program with rec.ref set, must not be
+	 * emitted, and are counted as "reference", not "in".
+	 */
+	int nref;
 
 	/* For --stats. */
 	int argc;
 	char **argv;
 
 	/* Counts, valid after filter_run. */
-	unsigned long long n_in, n_out, n_passed, n_errors, n_rejected;
+	unsigned long long n_in, n_out, n_passed, n_errors, n_rejected, n_ref;
 };
 
 /*

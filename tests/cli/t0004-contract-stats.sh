@@ -61,6 +61,13 @@ contract () {
 		printf "%s\\n" files in.jsonl out st.json >expect &&
 		test_cmp expect files
 	'
+
+	test_expect_success "$prog --stats /dev/stderr: written through, kept" '
+		gen_records 3 >in.jsonl &&
+		df_prog --stats /dev/stderr in.jsonl >out 2>err &&
+		jq -e ".in == 3" err &&
+		test -L /dev/stderr
+	'
 }
 
 for_each_program contract
