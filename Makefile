@@ -46,15 +46,16 @@ DEBS = libjq-dev jq libcurl4-openssl-dev libxml2-dev libicu-dev \
 	libsndfile1-dev libsamplerate0-dev check pkg-config python3 \
 	valgrind mandoc
 
-PROGS = df-split
+PROGS = df-dedup df-split
 LIB_SRCS = $(wildcard lib/*.c)
 LIB_OBJS = $(LIB_SRCS:%.c=$(OUT)/%.o)
 UNIT_SRCS = $(wildcard tests/unit/*.c)
 UNIT_OBJS = $(UNIT_SRCS:%.c=$(OUT)/%.o)
 
 # Libraries each program links (libjq 1.6 has no pkg-config file).
+LIBS_df-dedup = -ljq -lm $(shell pkg-config --libs icu-uc 2>/dev/null)
 LIBS_df-split = -ljq -lm $(shell pkg-config --libs icu-uc 2>/dev/null)
-LIBS_unit = -ljq -lm $(shell pkg-config --libs check 2>/dev/null)
+LIBS_unit = -ljq -lm $(shell pkg-config --libs icu-uc check 2>/dev/null)
 
 .PHONY: all check test unit cli san-check deps demo install uninstall \
 	bench memcheck lint clean

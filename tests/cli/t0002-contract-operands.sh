@@ -62,7 +62,7 @@ contract () {
 
 	test_expect_success "$prog: line numbers count per operand" '
 		gen_records 3 >a.jsonl &&
-		{ gen_records 1 && echo "[1]"; } >b.jsonl &&
+		{ gen_records 1 4 && echo "[1]"; } >b.jsonl &&
 		test_expect_code 1 df_prog a.jsonl b.jsonl >out 2>err &&
 		echo "$prog: b.jsonl:2: not a JSON object" >expect &&
 		test_cmp expect err &&

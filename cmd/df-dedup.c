@@ -1,0 +1,546 @@
+/*
+ * df-dedup: exact and near-duplicate removal.
+ *
+ * Every record's text is normalised (minhash.h) and hashed twice: a
+ * 128-bit hash of the normalised text finds exact copies, and a
+ * one-permutation MinHash signature of its shingles finds near copies
+ * through LSH bands, each candidate verified on the whole signature
+ * (estimated Jaccard >= --threshold).  The first record of each group is
+ * kept; later ones are dropped to --rejects with the kept record's id, or
+ * with --annotate kept and marked.  Only kept records are indexed, so
+ * memory grows with what is kept (about 0.9 KB a record).
+ *
+ * Hashing runs on the -j worker threads; the index lives on the main
+ * thread, which decides in input order, so the output does not depend on
+ * -j.  --against FILE loads reference records as already kept.
+ */
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "filter.h"
+#include "hash.h"
+#include "map.h"
+#include "minhash.h"
+
+#define USAGE \
+"df-dedup [-hquV] [-j N] [--against FILE] [--annotate] [--bands N]\n" \
+"                [--field PATH] [--id PATH] [--max-record BYTES]\n" \
+"                [--ngram N] [--no-verify] [--progress] [--rejects FILE]\n" \
+"                [--rows N] [--seed N] [--shingle words|chars:N]\n" \
+"                [--stats FILE] [--strict] [--threshold T] [--where EXPR]\n" \
+"                [file ...]"
+
+#define HELP \
+"Remove exact and near-duplicate records, keeping the first of each.\n" \
+"\n" \
+"      --against FILE    treat FILE's records as already kept: only new\n" \
+"                        records that duplicate none of them come out\n" \
+"                        (repeatable)\n" \
+"      --annotate        keep every record; add dup_cluster (the kept\n" \
+"                        record's id) and, to duplicates, dup_of\n" \
+"      --bands N         LSH bands (default: chosen from --threshold)\n" \
+"      --field PATH      the text to compare (default .text)\n" \
+"      --id PATH         the id reported in dup_of (default .id; a record\n" \
+"                        without one is named FILE:LINE)\n" \
+"      --ngram N         tokens per shingle (default 5)\n" \
+"      --no-verify       take any LSH candidate, without checking its\n" \
+"                        estimated similarity\n" \
+"      --rows N          rows per band (default: chosen from --threshold)\n" \
+"      --seed N          hash seed (default 0)\n" \
+"      --shingle KIND    words (default) or chars:N, code point n-grams\n" \
+"                        for scripts written without spaces\n" \
+"      --threshold T     estimated Jaccard similarity that makes a\n" \
+"                        near duplicate (default 0.8)\n" \
+FILTER_LONGOPTS_HELP
+
+enum {
+	OPT_AGAINST = FILTER_OPT_LAST,
+	OPT_ANNOTATE,
+	OPT_BANDS,
+	OPT_FIELD,
+	OPT_ID,
+	OPT_NGRAM,
+	OPT_NO_VERIFY,
+	OPT_ROWS,
+	OPT_SEED,
+	OPT_SHINGLE,
+	OPT_THRESHOLD
+};
+
+static const struct option longopts[] = {
+	{ "against", required_argument, NULL, OPT_AGAINST },
+	{ "annotate", no_argument, NULL, OPT_ANNOTATE },
+	{ "bands", required_argument, NULL, OPT_BANDS },
+	{ "field", required_argument, NULL, OPT_FIELD },
+	{ "help", no_argument, NULL, 'h' },
+	{ "id", required_argument, NULL, OPT_ID },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "max-record", required_argument, NULL, FILTER_OPT_MAX_RECORD },
+	{ "ngram", required_argument, NULL, OPT_NGRAM },
+	{ "no-verify", no_argument, NULL, OPT_NO_VERIFY },
+	{ "progress", no_argument, NULL, FILTER_OPT_PROGRESS },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "rejects", required_argument, NULL, FILTER_OPT_REJECTS },
+	{ "rows", required_argument, NULL, OPT_ROWS },
+	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "shingle", required_argument, NULL, OPT_SHINGLE },
+	{ "stats", required_argument, NULL, FILTER_OPT_STATS },
+	{ "strict", no_argument, NULL, FILTER_OPT_STRICT },
+	{ "threshold", required_argument, NULL, OPT_THRESHOLD },
+	{ "unbuffered", no_argument, NULL, 'u' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "where", required_argument, NULL, FILTER_OPT_WHERE },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* One LSH band: band key -> kept document, duplicates of a key allowed. */
+struct band_slot {
+	uint32_t key;
+	uint32_t doc;		/* document index + 1; 0 is an empty slot */
+};
+
+struct band {
+	struct band_slot *slot;
+	size_t cap, n;
+};
+
+/* What a worker leaves for the ordered phase of one record. */
+struct memo {
+	uint64_t exact[2];
+	uint32_t band[MH_MAXBANDS];
+	uint16_t sig[MH_BINS];
+	/* followed by the record's id */
+};
+
+struct dedup {
+	struct field field, idf;
+	const char *field_text, *id_text;
+	struct mh_params mp;
+	double threshold;
+	int bands, rows;
+	int verify;
+	int annotate;
+
+	/* The index of kept documents. */
+	struct map exact;	/* exact hash -> document + 1 */
+	struct band band[MH_MAXBANDS];
+	uint16_t *sig;		/* MH_BINS per document */
+	struct buf ids;		/* ids, each NUL-terminated */
+	size_t *idoff;
+	size_t ndocs, capdocs;
+	uint32_t *cand;		/* candidates of the current record */
+	size_t ncand, capcand;
+
+	unsigned long long kept, exact_dups, near_dups, ref_kept;
+	struct field cluster_f, of_f;
+};
+
+static struct dedup D;
+
+struct wctx {
+	struct mh_scratch ms;
+	struct buf text, id;
+	uint32_t sig[MH_BINS];
+};
+
+static void *
+worker_new(void *arg)
+{
+	(void)arg;
+	return df_xcalloc(1, sizeof(struct wctx));
+}
+
+static void
+worker_free(void *p)
+{
+	struct wctx *w = p;
+
+	mh_scratch_release(&w->ms);
+	buf_release(&w->text);
+	buf_release(&w->id);
+	free(w);
+}
+
+static int
+dedup_record(struct rec *r, struct emit *o, void *wp, struct df_err *e)
+{
+	struct dedup *d = &D;
+	struct wctx *w = wp;
+	struct memo m;
+	size_t off, len;
+	enum json_kind kind;
+	int b;
+
+	if (!field_find(&d->field, r->line, r->obj, &off, &len, &kind))
+		return df_err_set(e, "missing-field", "field '%s' is missing",
+		    d->field_text);
+	if (kind != JSON_STRING)
+		return df_err_set(e, "missing-field", "field '%s' is not a "
+		    "string", d->field_text);
+	buf_reset(&w->text);
+	(void)json_string_decode(r->line + off, len, &w->text);
+	mh_tokens(&w->ms, &d->mp, w->text.data ? w->text.data : "",
+	    w->text.len);
+	mh_exact(&w->ms, m.exact);
+	(void)mh_signature(&w->ms, &d->mp, w->sig);
+	for (b = 0; b < MH_BINS; b++)
+		m.sig[b] = (uint16_t)(w->sig[b] >> 16);
+	memset(m.band, 0, sizeof(m.band));
+	for (b = 0; b < d->bands; b++)
+		m.band[b] = mh_band_key(w->sig, b, d->rows);
+	buf_reset(&w->id);
+	if (field_find(&d->idf, r->line, r->obj, &off, &len, &kind) &&
+	    kind != JSON_NULL)
+		rec_canonical_span(&w->id, r->line + off, len, kind);
+	else
+		buf_addf(&w->id, "%s:%lu", r->file, r->lineno);
+	emit_memo(o, &m, sizeof(m));
+	emit_memo(o, w->id.data, w->id.len);
+	return 0;
+}
+
+static void
+band_grow(struct band *t)
+{
+	struct band_slot *old = t->slot;
+	size_t oldcap = t->cap, i, j;
+
+	t->cap = oldcap ? 2 * oldcap : 1024;
+	t->slot = df_xcalloc(t->cap, sizeof(*t->slot));
+	for (i = 0; i < oldcap; i++) {
+		if (old[i].doc == 0)
+			continue;
+		j = old[i].key & (t->cap - 1);
+		while (t->slot[j].doc != 0)
+			j = (j + 1) & (t->cap - 1);
+		t->slot[j] = old[i];
+	}
+	free(old);
+}
+
+static void
+band_put(struct band *t, uint32_t key, uint32_t doc)
+{
+	size_t j;
+
+	if (2 * (t->n + 1) > t->cap)
+		band_grow(t);
+	j = key & (t->cap - 1);
+	while (t->slot[j].doc != 0)
+		j = (j + 1) & (t->cap - 1);
+	t->slot[j].key = key;
+	t->slot[j].doc = doc + 1;
+	t->n++;
+}
+
+/* Add every kept document whose band b has this key to the candidates. */
+static void
+band_candidates(struct dedup *d, struct band *t, uint32_t key)
+{
+	size_t j, k;
+	uint32_t doc;
+
+	if (t->cap == 0)
+		return;
+	for (j = key & (t->cap - 1); t->slot[j].doc != 0;
+	    j = (j + 1) & (t->cap - 1)) {
+		if (t->slot[j].key != key)
+			continue;
+		doc = t->slot[j].doc - 1;
+		for (k = 0; k < d->ncand && d->cand[k] != doc; k++)
+			;
+		if (k < d->ncand)
+			continue;
+		if (d->ncand == d->capcand) {
+			d->capcand = d->capcand ? 2 * d->capcand : 64;
+			d->cand = df_xrealloc(d->cand, d->capcand *
+			    sizeof(*d->cand));
+		}
+		d->cand[d->ncand++] = doc;
+	}
+}
+
+static void
+keep(struct dedup *d, const struct memo *m, const char *id, size_t idlen)
+{
+	size_t doc = d->ndocs;
+	int added, b;
+
+	if (d->ndocs == d->capdocs) {
+		d->capdocs = d->capdocs ? 2 * d->capdocs : 1024;
+		d->idoff = df_xrealloc(d->idoff, d->capdocs *
+		    sizeof(*d->idoff));
+		if (d->verify)
+			d->sig = df_xrealloc(d->sig, d->capdocs * MH_BINS *
+			    sizeof(*d->sig));
+	}
+	if (d->verify)
+		memcpy(d->sig + doc * MH_BINS, m->sig, sizeof(m->sig));
+	d->idoff[doc] = d->ids.len;
+	buf_add(&d->ids, id, idlen);
+	buf_addc(&d->ids, '\0');
+	(void)map_put(&d->exact, m->exact[0], m->exact[1], doc + 1, &added);
+	for (b = 0; b < d->bands; b++)
+		band_put(&d->band[b], m->band[b], (uint32_t)doc);
+	d->ndocs++;
+}
+
+/*
+ * Find the kept document this one duplicates.  Returns its index, or -1;
+ * *sim and *rule say how.
+ */
+static long
+find_dup(struct dedup *d, const struct memo *m, double *sim,
+    const char **rule)
+{
+	uint64_t *hit;
+	double s, best = -1;
+	long bestdoc = -1;
+	size_t k;
+	int b;
+
+	hit = map_get(&d->exact, m->exact[0], m->exact[1]);
+	if (hit != NULL) {
+		*sim = 1.0;
+		*rule = "exact";
+		return (long)*hit - 1;
+	}
+	d->ncand = 0;
+	for (b = 0; b < d->bands; b++)
+		band_candidates(d, &d->band[b], m->band[b]);
+	for (k = 0; k < d->ncand; k++) {
+		if (!d->verify) {
+			/* The first candidate, in band order. */
+			best = 1;
+			bestdoc = (long)d->cand[k];
+			break;
+		}
+		s = mh_similarity16(m->sig, d->sig + (size_t)d->cand[k] *
+		    MH_BINS);
+		if (s > best || (s == best && (long)d->cand[k] < bestdoc)) {
+			best = s;
+			bestdoc = (long)d->cand[k];
+		}
+	}
+	if (bestdoc < 0 || (d->verify && best < d->threshold))
+		return -1;
+	*sim = d->verify ? best : -1;
+	*rule = "near";
+	return bestdoc;
+}
+
+static int
+dedup_ordered(struct rec *r, const void *memo, size_t len, struct emit *o,
+    void *arg, struct df_err *e)
+{
+	struct dedup *d = arg;
+	struct memo m;
+	const char *id = (const char *)memo + sizeof(m), *rule = NULL;
+	size_t idlen = len - sizeof(m);
+	struct buf extra = BUF_INIT, cl = BUF_INIT, of = BUF_INIT;
+	double sim = 0;
+	long dup;
+	int rc = 0;
+
+	memcpy(&m, memo, sizeof(m));
+	dup = find_dup(d, &m, &sim, &rule);
+	if (r->ref) {
+		if (dup < 0) {
+			keep(d, &m, id, idlen);
+			d->ref_kept++;
+		}
+		return 0;
+	}
+	if (dup < 0) {
+		keep(d, &m, id, idlen);
+		d->kept++;
+		if (!d->annotate) {
+			emit_rec(o, 0, r);
+			return 0;
+		}
+		json_string_encode(&cl, id, idlen);
+		rc = emit_set(o, 0, r, &d->cluster_f, cl.data, cl.len, e);
+		buf_release(&cl);
+		return rc;
+	}
+	if (*rule == 'e')
+		d->exact_dups++;
+	else
+		d->near_dups++;
+	json_string_encode(&of, d->ids.data + d->idoff[dup],
+	    strlen(d->ids.data + d->idoff[dup]));
+	if (d->annotate) {
+		const struct field *fs[2] = { &d->cluster_f, &d->of_f };
+		const char *js[2] = { of.data, of.data };
+		size_t ls[2] = { of.len, of.len };
+
+		rc = emit_set_fields(o, 0, r, 2, fs, js, ls, e);
+	} else {
+		buf_adds(&extra, "\"dup_of\":");
+		buf_add(&extra, of.data, of.len);
+		if (sim >= 0)
+			buf_addf(&extra, ",\"similarity\":%.4f", sim);
+		buf_addf(&extra, ",\"rule\":\"%s\"", rule);
+		emit_drop(o, r, *rule == 'e' ? "exact-duplicate" :
+		    "near-duplicate", NULL, extra.data);
+	}
+	buf_release(&extra);
+	buf_release(&of);
+	return rc;
+}
+
+static void
+dedup_stats(void *arg, struct buf *b)
+{
+	struct dedup *d = arg;
+	size_t bytes = d->ids.cap + d->capdocs * sizeof(*d->idoff) +
+	    d->exact.cap * sizeof(struct map_slot);
+	int i;
+
+	if (d->verify)
+		bytes += d->capdocs * MH_BINS * sizeof(*d->sig);
+	for (i = 0; i < d->bands; i++)
+		bytes += d->band[i].cap * sizeof(struct band_slot);
+	buf_addf(b, "\"kept\":%llu,\"exact_duplicates\":%llu,"
+	    "\"near_duplicates\":%llu,\"reference_kept\":%llu,"
+	    "\"bands\":%d,\"rows\":%d,\"threshold\":%g,\"verify\":%s,"
+	    "\"index_bytes\":%zu,\"index_bytes_per_document\":%.0f",
+	    d->kept, d->exact_dups, d->near_dups, d->ref_kept, d->bands,
+	    d->rows, d->threshold, d->verify ? "true" : "false", bytes,
+	    d->ndocs ? (double)bytes / (double)d->ndocs : 0.0);
+}
+
+static void
+parse_field(struct field *f, const char *text, const char *opt)
+{
+	char err[160];
+
+	if (field_parse(f, text, err, sizeof(err)) < 0)
+		cli_bad("%s: %s", opt, err);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct dedup *d = &D;
+	struct filter f;
+	const char *errstr, **against = NULL;
+	char **ops, err[160];
+	int ch, i, nagainst = 0, rc, bands = 0, rows = 0;
+
+	cli_init(argc, argv);
+	filter_init(&f, argc, argv);
+	d->field_text = ".text";
+	d->id_text = ".id";
+	d->mp.ngram = 5;
+	d->threshold = 0.8;
+	d->verify = 1;
+	while ((ch = getopt_long(argc, argv, "hj:quV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'h':
+			cli_help(USAGE, HELP);
+		case 'V':
+			cli_version();
+		case OPT_AGAINST:
+			against = df_xrealloc(against, (size_t)(nagainst + 1) *
+			    sizeof(*against));
+			against[nagainst++] = optarg;
+			break;
+		case OPT_ANNOTATE:
+			d->annotate = 1;
+			break;
+		case OPT_BANDS:
+			bands = (int)cli_strtonum(optarg, 1, MH_MAXBANDS,
+			    &errstr);
+			if (errstr != NULL)
+				cli_bad("--bands is %s: '%s' (1 to %d)", errstr,
+				    optarg, MH_MAXBANDS);
+			break;
+		case OPT_FIELD:
+			d->field_text = optarg;
+			break;
+		case OPT_ID:
+			d->id_text = optarg;
+			break;
+		case OPT_NGRAM:
+			d->mp.ngram = (int)cli_strtonum(optarg, 1, 64, &errstr);
+			if (errstr != NULL)
+				cli_bad("--ngram is %s: '%s'", errstr, optarg);
+			break;
+		case OPT_NO_VERIFY:
+			d->verify = 0;
+			break;
+		case OPT_ROWS:
+			rows = (int)cli_strtonum(optarg, 1, MH_BINS, &errstr);
+			if (errstr != NULL)
+				cli_bad("--rows is %s: '%s'", errstr, optarg);
+			break;
+		case OPT_SEED:
+			d->mp.seed = (uint64_t)cli_strtonum(optarg, 0,
+			    9007199254740991LL, &errstr);
+			if (errstr != NULL)
+				cli_bad("--seed is %s: '%s'", errstr, optarg);
+			break;
+		case OPT_SHINGLE:
+			if (strcmp(optarg, "words") == 0)
+				d->mp.chars = 0;
+			else if (strncmp(optarg, "chars:", 6) == 0) {
+				d->mp.chars = 1;
+				d->mp.ngram = (int)cli_strtonum(optarg + 6, 1,
+				    64, &errstr);
+				if (errstr != NULL)
+					cli_bad("--shingle chars:N: N is %s: "
+					    "'%s'", errstr, optarg + 6);
+			} else
+				cli_bad("--shingle is words or chars:N, not "
+				    "'%s'", optarg);
+			break;
+		case OPT_THRESHOLD:
+			if (cli_strtod(optarg, 0.01, 1.0, &d->threshold) < 0)
+				cli_bad("--threshold must be a number in "
+				    "(0, 1], not '%s'", optarg);
+			break;
+		default:
+			if (!filter_option(&f, ch, optarg))
+				cli_usage_error(USAGE);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	parse_field(&d->field, d->field_text, "--field");
+	parse_field(&d->idf, d->id_text, "--id");
+	if (field_parse(&d->cluster_f, ".dup_cluster", err, sizeof(err)) < 0 ||
+	    field_parse(&d->of_f, ".dup_of", err, sizeof(err)) < 0)
+		die("internal error: %s", err);
+	mh_choose_bands(d->threshold, 20, &d->bands, &d->rows);
+	if (bands > 0)
+		d->bands = bands;
+	if (rows > 0)
+		d->rows = rows;
+	if (d->bands * d->rows > MH_BINS)
+		cli_bad("--bands times --rows is at most %d", MH_BINS);
+
+	/* Reference files first, then the input: stdin when none. */
+	ops = df_xcalloc((size_t)(nagainst + argc + 1), sizeof(*ops));
+	for (i = 0; i < nagainst; i++)
+		ops[i] = (char *)against[i];
+	for (i = 0; i < argc; i++)
+		ops[nagainst + i] = argv[i];
+	if (argc == 0)
+		ops[nagainst + argc++] = (char *)"-";
+	f.nref = nagainst;
+	f.fn = dedup_record;
+	f.ordered = dedup_ordered;
+	f.worker_new = worker_new;
+	f.worker_free = worker_free;
+	f.stats_extra = dedup_stats;
+	f.arg = d;
+	rc = filter_run(&f, nagainst + argc, ops);
+	free(ops);
+	free(against);
+	return rc;
+}

@@ -1,0 +1,272 @@
+/*
+ * Normalisation, shingling and one-permutation MinHash (minhash.h).
+ *
+ * The inner loops are per byte for ASCII text (a table says what is a
+ * letter or digit and gives its lowercase) and per code point through
+ * ICU's property tables otherwise; each shingle costs one 64-bit hash and
+ * one compare, whatever the number of bins.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
+#include "diag.h"
+#include "hash.h"
+#include "minhash.h"
+
+static inline uint64_t
+mix64(uint64_t x)
+{
+	/* splitmix64's finaliser: every input bit reaches every output bit. */
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebULL;
+	x ^= x >> 31;
+	return x;
+}
+
+static void
+tok_push(struct mh_scratch *s, uint64_t h)
+{
+	if (s->ntok == s->captok) {
+		s->captok = s->captok ? 2 * s->captok : 1024;
+		s->tok = df_xrealloc(s->tok, s->captok * sizeof(*s->tok));
+	}
+	s->tok[s->ntok++] = h;
+}
+
+/* ASCII: 0 separates, else the lowercase byte. */
+static const unsigned char ascii_word[128] = {
+	  0,   0,   0,   0,   0,   0,   0,   0,
+	  0,   0,   0,   0,   0,   0,   0,   0,
+	  0,   0,   0,   0,   0,   0,   0,   0,
+	  0,   0,   0,   0,   0,   0,   0,   0,
+	  0,   0,   0,   0,   0,   0,   0,   0,
+	  0,   0,   0,   0,   0,   0,   0,   0,
+	 48,  49,  50,  51,  52,  53,  54,  55,
+	 56,  57,   0,   0,   0,   0,   0,   0,
+	  0,  97,  98,  99, 100, 101, 102, 103,
+	104, 105, 106, 107, 108, 109, 110, 111,
+	112, 113, 114, 115, 116, 117, 118, 119,
+	120, 121, 122,   0,   0,   0,   0,   0,
+	  0,  97,  98,  99, 100, 101, 102, 103,
+	104, 105, 106, 107, 108, 109, 110, 111,
+	112, 113, 114, 115, 116, 117, 118, 119,
+	120, 121, 122,   0,   0,   0,   0,   0,
+};
+
+static int
+is_word(UChar32 c)
+{
+	return (U_GET_GC_MASK(c) & (U_GC_L_MASK | U_GC_M_MASK |
+	    U_GC_N_MASK)) != 0;
+}
+
+void
+mh_tokens(struct mh_scratch *s, const struct mh_params *p, const char *text,
+    size_t len)
+{
+	const uint8_t *t = (const uint8_t *)text;
+	int32_t i = 0, n = (int32_t)len, k;
+	size_t start = 0;
+	int in = 0;
+	UChar32 c;
+	uint8_t u[4];
+	UBool err;
+
+	buf_reset(&s->norm);
+	s->ntok = 0;
+	while (i < n) {
+		if (t[i] < 0x80) {
+			c = ascii_word[t[i++]];
+			if (c == 0)
+				goto sep;
+			if (!in) {
+				if (s->norm.len > 0)
+					buf_addc(&s->norm, ' ');
+				start = s->norm.len;
+				in = 1;
+			}
+			buf_addc(&s->norm, (int)c);
+			continue;
+		}
+		U8_NEXT(t, i, n, c);
+		if (c < 0)
+			c = 0xfffd;
+		if (!is_word(c))
+			goto sep;
+		c = u_tolower(c);
+		if (!in) {
+			if (s->norm.len > 0)
+				buf_addc(&s->norm, ' ');
+			start = s->norm.len;
+			in = 1;
+		}
+		k = 0;
+		err = 0;
+		U8_APPEND(u, k, 4, c, err);
+		(void)err;	/* c is a valid code point: it fits */
+		buf_add(&s->norm, u, (size_t)k);
+		continue;
+sep:
+		if (in) {
+			in = 0;
+			if (!p->chars)
+				tok_push(s, hash_siphash(p->seed, 1,
+				    s->norm.data + start, s->norm.len - start));
+		}
+	}
+	if (in && !p->chars)
+		tok_push(s, hash_siphash(p->seed, 1, s->norm.data + start,
+		    s->norm.len - start));
+	if (p->chars) {
+		/* Code points of the normalised text are the "tokens". */
+		const uint8_t *q = (const uint8_t *)s->norm.data;
+
+		n = (int32_t)s->norm.len;
+		for (i = 0; i < n;) {
+			U8_NEXT(q, i, n, c);
+			tok_push(s, mix64((uint64_t)c ^ p->seed));
+		}
+	}
+}
+
+void
+mh_exact(const struct mh_scratch *s, uint64_t out[2])
+{
+	const char *d = s->norm.data ? s->norm.data : "";
+
+	out[0] = hash_siphash(0x6578616374ULL, 1, d, s->norm.len);
+	out[1] = hash_siphash(0x6578616374ULL, 2, d, s->norm.len);
+}
+
+size_t
+mh_signature(const struct mh_scratch *s, const struct mh_params *p,
+    uint32_t sig[MH_BINS])
+{
+	uint32_t orig[MH_BINS];
+	uint8_t full[MH_BINS];
+	size_t i, j, n, nsh, w = (size_t)p->ngram;
+	uint64_t x, h;
+	uint32_t v;
+	int b, a, nfull = 0;
+
+	for (b = 0; b < MH_BINS; b++) {
+		orig[b] = UINT32_MAX;
+		full[b] = 0;
+	}
+	n = s->ntok;
+	if (n == 0) {
+		for (b = 0; b < MH_BINS; b++)
+			sig[b] = UINT32_MAX;
+		return 0;
+	}
+	nsh = n >= w ? n - w + 1 : 1;
+	if (n < w)
+		w = n;
+	for (i = 0; i < nsh; i++) {
+		x = p->seed ^ 0x5348494e474c45ULL;
+		for (j = 0; j < w; j++)
+			x = (x ^ s->tok[i + j]) * 0x9e3779b97f4a7c15ULL +
+			    (x >> 29);
+		h = mix64(x ^ (uint64_t)w);
+		b = (int)(h >> 56);
+		v = (uint32_t)h;
+		if (!full[b]) {
+			full[b] = 1;
+			nfull++;
+			orig[b] = v;
+		} else if (v < orig[b])
+			orig[b] = v;
+	}
+	/*
+	 * Densify: an empty bin takes the value of the first non-empty bin
+	 * its own fixed probe sequence reaches, so texts that both left a bin
+	 * empty borrow from the same place.
+	 */
+	for (b = 0; b < MH_BINS; b++) {
+		if (full[b]) {
+			sig[b] = orig[b];
+			continue;
+		}
+		for (a = 1;; a++) {
+			j = (size_t)(mix64(((uint64_t)b << 32 | (uint64_t)a) ^
+			    p->seed) >> 56);
+			if (full[j]) {
+				sig[b] = orig[j];
+				break;
+			}
+			if (a > 4 * MH_BINS) {
+				/* Cannot happen with nfull > 0; be safe. */
+				for (j = 0; !full[j]; j++)
+					;
+				sig[b] = orig[j];
+				break;
+			}
+		}
+	}
+	return nsh;
+}
+
+uint32_t
+mh_band_key(const uint32_t *sig, int band, int rows)
+{
+	uint64_t x = 0x62616e64ULL + (uint64_t)band;
+	int i;
+
+	for (i = 0; i < rows; i++)
+		x = mix64(x ^ sig[band * rows + i]);
+	return (uint32_t)(x >> 32);
+}
+
+double
+mh_similarity16(const uint16_t *a, const uint16_t *b)
+{
+	int i, eq = 0;
+
+	for (i = 0; i < MH_BINS; i++)
+		eq += a[i] == b[i];
+	return (double)eq / MH_BINS;
+}
+
+void
+mh_choose_bands(double t, int maxbands, int *bands, int *rows)
+{
+	double m = t - 0.1, p, need;
+	int r, b, i;
+
+	if (m < 0.05)
+		m = 0.05;
+	for (r = MH_BINS; r >= 1; r--) {
+		/* The fewest bands that bring the midpoint down to m. */
+		p = 1;
+		for (i = 0; i < r; i++)
+			p *= m;
+		need = 1.0 / p;
+		if (need > (double)maxbands + 1e-9)
+			continue;
+		b = (int)need;
+		if ((double)b < need - 1e-9)
+			b++;
+		if (b < 1)
+			b = 1;
+		if (b <= maxbands && b * r <= MH_BINS) {
+			*bands = b;
+			*rows = r;
+			return;
+		}
+	}
+	*bands = maxbands;
+	*rows = 1;
+}
+
+void
+mh_scratch_release(struct mh_scratch *s)
+{
+	buf_release(&s->norm);
+	free(s->tok);
+	memset(s, 0, sizeof(*s));
+}
