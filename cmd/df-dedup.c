@@ -132,6 +132,7 @@ struct dedup {
 	struct buf ids;		/* ids, each NUL-terminated */
 	size_t *idoff;
 	size_t ndocs, capdocs;
+	size_t slotpos[MH_MAXBANDS];	/* where the current record's keys go */
 	uint32_t *cand;		/* candidates of the current record */
 	size_t ncand, capcand;
 
@@ -222,30 +223,17 @@ band_grow(struct band *t)
 	free(old);
 }
 
-static void
-band_put(struct band *t, uint32_t key, uint32_t doc)
-{
-	size_t j;
-
-	if (2 * (t->n + 1) > t->cap)
-		band_grow(t);
-	j = key & (t->cap - 1);
-	while (t->slot[j].doc != 0)
-		j = (j + 1) & (t->cap - 1);
-	t->slot[j].key = key;
-	t->slot[j].doc = doc + 1;
-	t->n++;
-}
-
-/* Add every kept document whose band b has this key to the candidates. */
-static void
+/*
+ * Add every kept document whose band has this key to the candidates, and
+ * return the empty slot that ends the key's probe chain: where the key
+ * goes if this record is kept (the table has room: see find_dup).
+ */
+static size_t
 band_candidates(struct dedup *d, struct band *t, uint32_t key)
 {
 	size_t j, k;
 	uint32_t doc;
 
-	if (t->cap == 0)
-		return;
 	for (j = key & (t->cap - 1); t->slot[j].doc != 0;
 	    j = (j + 1) & (t->cap - 1)) {
 		if (t->slot[j].key != key)
@@ -262,6 +250,7 @@ band_candidates(struct dedup *d, struct band *t, uint32_t key)
 		}
 		d->cand[d->ncand++] = doc;
 	}
+	return j;
 }
 
 static void
@@ -284,8 +273,12 @@ keep(struct dedup *d, const struct memo *m, const char *id, size_t idlen)
 	buf_add(&d->ids, id, idlen);
 	buf_addc(&d->ids, '\0');
 	(void)map_put(&d->exact, m->exact[0], m->exact[1], doc + 1, &added);
-	for (b = 0; b < d->bands; b++)
-		band_put(&d->band[b], m->band[b], (uint32_t)doc);
+	/* find_dup left the free slot at the end of each key's chain. */
+	for (b = 0; b < d->bands; b++) {
+		d->band[b].slot[d->slotpos[b]].key = m->band[b];
+		d->band[b].slot[d->slotpos[b]].doc = (uint32_t)doc + 1;
+		d->band[b].n++;
+	}
 	d->ndocs++;
 }
 
@@ -309,9 +302,13 @@ find_dup(struct dedup *d, const struct memo *m, double *sim,
 		*rule = "exact";
 		return (long)*hit - 1;
 	}
+	/* Room for one more key first, so the slots found stay valid. */
+	for (b = 0; b < d->bands; b++)
+		if (2 * (d->band[b].n + 1) > d->band[b].cap)
+			band_grow(&d->band[b]);
 	d->ncand = 0;
 	for (b = 0; b < d->bands; b++)
-		band_candidates(d, &d->band[b], m->band[b]);
+		d->slotpos[b] = band_candidates(d, &d->band[b], m->band[b]);
 	for (k = 0; k < d->ncand; k++) {
 		if (!d->verify) {
 			/* The first candidate, in band order. */

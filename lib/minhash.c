@@ -13,7 +13,6 @@
 #include <unicode/utf8.h>
 
 #include "diag.h"
-#include "hash.h"
 #include "minhash.h"
 
 static inline uint64_t
@@ -28,7 +27,7 @@ mix64(uint64_t x)
 	return x;
 }
 
-static void
+static inline void
 tok_push(struct mh_scratch *s, uint64_t h)
 {
 	if (s->ntok == s->captok) {
@@ -65,32 +64,52 @@ is_word(UChar32 c)
 	    U_GC_N_MASK)) != 0;
 }
 
+/* The hash of one token, from its bytes' running FNV-1a state. */
+static inline uint64_t
+tok_hash(uint64_t fnv, const struct mh_params *p)
+{
+	return mix64(fnv ^ p->seed);
+}
+
+#define FNV_BASIS	0xcbf29ce484222325ULL
+#define FNV_PRIME	0x100000001b3ULL
+
 void
 mh_tokens(struct mh_scratch *s, const struct mh_params *p, const char *text,
     size_t len)
 {
 	const uint8_t *t = (const uint8_t *)text;
 	int32_t i = 0, n = (int32_t)len, k;
-	size_t start = 0;
+	size_t o = 0, cap;
+	uint64_t th = FNV_BASIS;
 	int in = 0;
 	UChar32 c;
-	uint8_t u[4];
-	UBool err;
+	char *out;
 
-	buf_reset(&s->norm);
+	/*
+	 * Write the normalised text straight into the buffer: it is as long
+	 * as the input or shorter, but for the few lowercase mappings that
+	 * take more UTF-8 bytes, so keep 4 bytes of slack per code point
+	 * on the slow path.
+	 */
 	s->ntok = 0;
+	buf_reset(&s->norm);
+	buf_grow(&s->norm, len + 8);
+	out = s->norm.data;
+	cap = s->norm.cap - 1;
 	while (i < n) {
 		if (t[i] < 0x80) {
 			c = ascii_word[t[i++]];
 			if (c == 0)
 				goto sep;
 			if (!in) {
-				if (s->norm.len > 0)
-					buf_addc(&s->norm, ' ');
-				start = s->norm.len;
+				if (o > 0)
+					out[o++] = ' ';
 				in = 1;
+				th = FNV_BASIS;
 			}
-			buf_addc(&s->norm, (int)c);
+			out[o++] = (char)c;
+			th = (th ^ (uint64_t)c) * FNV_PRIME;
 			continue;
 		}
 		U8_NEXT(t, i, n, c);
@@ -99,29 +118,34 @@ mh_tokens(struct mh_scratch *s, const struct mh_params *p, const char *text,
 		if (!is_word(c))
 			goto sep;
 		c = u_tolower(c);
-		if (!in) {
-			if (s->norm.len > 0)
-				buf_addc(&s->norm, ' ');
-			start = s->norm.len;
-			in = 1;
+		if (o + 6 > cap) {
+			s->norm.len = o;
+			buf_grow(&s->norm, 64 + (len - (size_t)i));
+			out = s->norm.data;
+			cap = s->norm.cap - 1;
 		}
-		k = 0;
-		err = 0;
-		U8_APPEND(u, k, 4, c, err);
-		(void)err;	/* c is a valid code point: it fits */
-		buf_add(&s->norm, u, (size_t)k);
+		if (!in) {
+			if (o > 0)
+				out[o++] = ' ';
+			in = 1;
+			th = FNV_BASIS;
+		}
+		k = (int32_t)o;
+		U8_APPEND_UNSAFE(out, k, c);
+		for (; o < (size_t)k; o++)
+			th = (th ^ (uint8_t)out[o]) * FNV_PRIME;
 		continue;
 sep:
 		if (in) {
 			in = 0;
 			if (!p->chars)
-				tok_push(s, hash_siphash(p->seed, 1,
-				    s->norm.data + start, s->norm.len - start));
+				tok_push(s, tok_hash(th, p));
 		}
 	}
 	if (in && !p->chars)
-		tok_push(s, hash_siphash(p->seed, 1, s->norm.data + start,
-		    s->norm.len - start));
+		tok_push(s, tok_hash(th, p));
+	s->norm.len = o;
+	out[o] = '\0';
 	if (p->chars) {
 		/* Code points of the normalised text are the "tokens". */
 		const uint8_t *q = (const uint8_t *)s->norm.data;
@@ -134,17 +158,56 @@ sep:
 	}
 }
 
+static inline uint64_t
+rotl64(uint64_t x, int r)
+{
+	return x << r | x >> (64 - r);
+}
+
+/*
+ * Two independent multiply-rotate lanes over 8-byte words, finished with
+ * mix64: 128 bits, for telling texts apart, not for resisting attackers.
+ */
 void
 mh_exact(const struct mh_scratch *s, uint64_t out[2])
 {
-	const char *d = s->norm.data ? s->norm.data : "";
+	const unsigned char *d = (const unsigned char *)(s->norm.data ?
+	    s->norm.data : "");
+	size_t n = s->norm.len, i;
+	uint64_t a = 0x6578616374ULL, b = 0x9ae16a3b2f90404fULL, w;
 
-	out[0] = hash_siphash(0x6578616374ULL, 1, d, s->norm.len);
-	out[1] = hash_siphash(0x6578616374ULL, 2, d, s->norm.len);
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&w, d + i, 8);
+		a = rotl64((a ^ w) * 0x9e3779b97f4a7c15ULL, 31);
+		b = rotl64((b ^ w) * 0xc2b2ae3d27d4eb4fULL, 29);
+	}
+	w = 0;
+	memcpy(&w, d + i, n - i);
+	a = rotl64((a ^ w) * 0x9e3779b97f4a7c15ULL, 31);
+	b = rotl64((b ^ w) * 0xc2b2ae3d27d4eb4fULL, 29);
+	out[0] = mix64(a ^ n);
+	out[1] = mix64(b ^ (n * 0x9e3779b97f4a7c15ULL) ^ a);
+}
+
+/* The first MH_PROBES bins of each bin's probe sequence, for this seed. */
+static void
+probe_table(struct mh_scratch *s, const struct mh_params *p)
+{
+	uint64_t a;
+	int b;
+
+	if (s->probe_ready && s->probe_seed == p->seed)
+		return;
+	for (b = 0; b < MH_BINS; b++)
+		for (a = 1; a <= MH_PROBES; a++)
+			s->probe[b][a - 1] = (uint8_t)(mix64(((uint64_t)b << 32 |
+			    a) ^ p->seed) >> 56);
+	s->probe_seed = p->seed;
+	s->probe_ready = 1;
 }
 
 size_t
-mh_signature(const struct mh_scratch *s, const struct mh_params *p,
+mh_signature(struct mh_scratch *s, const struct mh_params *p,
     uint32_t sig[MH_BINS])
 {
 	uint32_t orig[MH_BINS];
@@ -187,13 +250,15 @@ mh_signature(const struct mh_scratch *s, const struct mh_params *p,
 	 * its own fixed probe sequence reaches, so texts that both left a bin
 	 * empty borrow from the same place.
 	 */
+	probe_table(s, p);
 	for (b = 0; b < MH_BINS; b++) {
 		if (full[b]) {
 			sig[b] = orig[b];
 			continue;
 		}
 		for (a = 1;; a++) {
-			j = (size_t)(mix64(((uint64_t)b << 32 | (uint64_t)a) ^
+			j = a <= MH_PROBES ? s->probe[b][a - 1] :
+			    (size_t)(mix64(((uint64_t)b << 32 | (uint64_t)a) ^
 			    p->seed) >> 56);
 			if (full[j]) {
 				sig[b] = orig[j];

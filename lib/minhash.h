@@ -39,11 +39,16 @@ struct mh_params {
 	uint64_t seed;
 };
 
+#define MH_PROBES 32
+
 /* Per-thread working space; zero it before first use. */
 struct mh_scratch {
 	struct buf norm;	/* the normalised text */
 	uint64_t *tok;		/* token hashes (or code points in chars mode) */
 	size_t ntok, captok;
+	uint8_t probe[MH_BINS][MH_PROBES];	/* densification probes */
+	uint64_t probe_seed;
+	int probe_ready;
 };
 
 /*
@@ -61,7 +66,7 @@ void mh_exact(const struct mh_scratch *s, uint64_t out[2]);
  * number of shingles (0 for a text with no token: every bin is then
  * UINT32_MAX, so such texts are all alike).
  */
-size_t mh_signature(const struct mh_scratch *s, const struct mh_params *p,
+size_t mh_signature(struct mh_scratch *s, const struct mh_params *p,
     uint32_t sig[MH_BINS]);
 
 /* The 32-bit key of band b: a hash of bins b*rows .. b*rows+rows-1. */
