@@ -64,15 +64,53 @@ is_word(UChar32 c)
 	    U_GC_N_MASK)) != 0;
 }
 
-/* The hash of one token, from its bytes' running FNV-1a state. */
 static inline uint64_t
-tok_hash(uint64_t fnv, const struct mh_params *p)
+rotl64(uint64_t x, int r)
 {
-	return mix64(fnv ^ p->seed);
+	return x << r | x >> (64 - r);
 }
 
-#define FNV_BASIS	0xcbf29ce484222325ULL
-#define FNV_PRIME	0x100000001b3ULL
+/* The hash of one token's bytes, eight at a time. */
+static inline uint64_t
+tok_hash(const char *b, size_t n, const struct mh_params *p)
+{
+	uint64_t h = p->seed ^ (n * 0x9e3779b97f4a7c15ULL), w;
+	size_t i;
+
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&w, b + i, 8);
+		h = rotl64((h ^ w) * 0xc2b2ae3d27d4eb4fULL, 31);
+	}
+	w = 0;
+	memcpy(&w, b + i, n - i);
+	/* The shingle hash mixes again: one multiply suffices here. */
+	h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+	return h ^ (h >> 32);
+}
+
+/*
+ * Read the code point at t[*i]; when it is a word character, store its
+ * lowercase in *lc, advance *i and return 1; else leave *i on it (0) or
+ * advance past it (skip set).
+ */
+static inline int
+next_word_cp(const uint8_t *t, int32_t *i, int32_t n, UChar32 *lc, int skip)
+{
+	int32_t j = *i;
+	UChar32 c;
+
+	U8_NEXT(t, j, n, c);
+	if (c < 0)
+		c = 0xfffd;
+	if (!is_word(c)) {
+		if (skip)
+			*i = j;
+		return 0;
+	}
+	*lc = u_tolower(c);
+	*i = j;
+	return 1;
+}
 
 void
 mh_tokens(struct mh_scratch *s, const struct mh_params *p, const char *text,
@@ -80,70 +118,84 @@ mh_tokens(struct mh_scratch *s, const struct mh_params *p, const char *text,
 {
 	const uint8_t *t = (const uint8_t *)text;
 	int32_t i = 0, n = (int32_t)len, k;
-	size_t o = 0, cap;
-	uint64_t th = FNV_BASIS;
-	int in = 0;
+	size_t o = 0, cap, start, ntok = 0, captok = s->captok;
+	uint64_t *tok = s->tok;
 	UChar32 c;
 	char *out;
 
 	/*
 	 * Write the normalised text straight into the buffer: it is as long
 	 * as the input or shorter, but for the few lowercase mappings that
-	 * take more UTF-8 bytes, so keep 4 bytes of slack per code point
-	 * on the slow path.
+	 * take more UTF-8 bytes, so keep slack on the slow path.
 	 */
 	s->ntok = 0;
 	buf_reset(&s->norm);
 	buf_grow(&s->norm, len + 8);
 	out = s->norm.data;
 	cap = s->norm.cap - 1;
-	while (i < n) {
-		if (t[i] < 0x80) {
-			c = ascii_word[t[i++]];
-			if (c == 0)
-				goto sep;
-			if (!in) {
-				if (o > 0)
-					out[o++] = ' ';
-				in = 1;
-				th = FNV_BASIS;
+	for (;;) {
+		/* Skip what separates. */
+		while (i < n) {
+			if (t[i] < 0x80) {
+				if (ascii_word[t[i]] != 0)
+					break;
+				i++;
+			} else if (next_word_cp(t, &i, n, &c, 1)) {
+				/* A word starts with a non-ASCII letter. */
+				goto word_cp;
 			}
-			out[o++] = (char)c;
-			th = (th ^ (uint64_t)c) * FNV_PRIME;
-			continue;
 		}
-		U8_NEXT(t, i, n, c);
-		if (c < 0)
-			c = 0xfffd;
-		if (!is_word(c))
-			goto sep;
-		c = u_tolower(c);
-		if (o + 6 > cap) {
+		if (i >= n)
+			break;
+		c = -1;
+word_cp:
+		if (o + 8 > cap) {
 			s->norm.len = o;
 			buf_grow(&s->norm, 64 + (len - (size_t)i));
 			out = s->norm.data;
 			cap = s->norm.cap - 1;
 		}
-		if (!in) {
-			if (o > 0)
-				out[o++] = ' ';
-			in = 1;
-			th = FNV_BASIS;
+		if (o > 0)
+			out[o++] = ' ';
+		start = o;
+		if (c >= 0) {
+			k = (int32_t)o;
+			U8_APPEND_UNSAFE(out, k, c);
+			o = (size_t)k;
 		}
-		k = (int32_t)o;
-		U8_APPEND_UNSAFE(out, k, c);
-		for (; o < (size_t)k; o++)
-			th = (th ^ (uint8_t)out[o]) * FNV_PRIME;
-		continue;
-sep:
-		if (in) {
-			in = 0;
-			if (!p->chars)
-				tok_push(s, tok_hash(th, p));
+		/* The word: ASCII runs in a tight loop. */
+		for (;;) {
+			while (i < n && t[i] < 0x80 && ascii_word[t[i]] != 0)
+				out[o++] = (char)ascii_word[t[i++]];
+			if (i >= n || t[i] < 0x80)
+				break;
+			if (!next_word_cp(t, &i, n, &c, 0))
+				break;
+			if (o + 8 > cap) {
+				s->norm.len = o;
+				buf_grow(&s->norm, 64 + (len - (size_t)i));
+				out = s->norm.data;
+				cap = s->norm.cap - 1;
+			}
+			k = (int32_t)o;
+			U8_APPEND_UNSAFE(out, k, c);
+			o = (size_t)k;
+		}
+		if (!p->chars) {
+			/*
+			 * Locals, not s->: stores through out may alias the
+			 * scratch, which would make every field a reload.
+			 */
+			if (ntok == captok) {
+				captok = captok ? 2 * captok : 1024;
+				tok = df_xrealloc(tok, captok * sizeof(*tok));
+			}
+			tok[ntok++] = tok_hash(out + start, o - start, p);
 		}
 	}
-	if (in && !p->chars)
-		tok_push(s, tok_hash(th, p));
+	s->tok = tok;
+	s->ntok = ntok;
+	s->captok = captok;
 	s->norm.len = o;
 	out[o] = '\0';
 	if (p->chars) {
@@ -156,12 +208,6 @@ sep:
 			tok_push(s, mix64((uint64_t)c ^ p->seed));
 		}
 	}
-}
-
-static inline uint64_t
-rotl64(uint64_t x, int r)
-{
-	return x << r | x >> (64 - r);
 }
 
 /*
@@ -206,6 +252,8 @@ probe_table(struct mh_scratch *s, const struct mh_params *p)
 	s->probe_ready = 1;
 }
 
+#define SH_P	0x9e3779b97f4a7c15ULL	/* odd: a unit mod 2^64 */
+
 size_t
 mh_signature(struct mh_scratch *s, const struct mh_params *p,
     uint32_t sig[MH_BINS])
@@ -213,7 +261,7 @@ mh_signature(struct mh_scratch *s, const struct mh_params *p,
 	uint32_t orig[MH_BINS];
 	uint8_t full[MH_BINS];
 	size_t i, j, n, nsh, w = (size_t)p->ngram;
-	uint64_t x, h;
+	uint64_t x, h, pw;
 	uint32_t v;
 	int b, a, nfull = 0;
 
@@ -230,12 +278,22 @@ mh_signature(struct mh_scratch *s, const struct mh_params *p,
 	nsh = n >= w ? n - w + 1 : 1;
 	if (n < w)
 		w = n;
+	/*
+	 * A shingle's hash is the polynomial sum of its w token hashes in
+	 * base P (mod 2^64), rolled along the text with two multiplies, then
+	 * mixed by one multiply and two xor-shifts.
+	 */
+	pw = 1;
+	for (j = 1; j < w; j++)
+		pw *= SH_P;
+	x = 0;
+	for (j = 0; j < w; j++)
+		x = x * SH_P + s->tok[j];
 	for (i = 0; i < nsh; i++) {
-		x = p->seed ^ 0x5348494e474c45ULL;
-		for (j = 0; j < w; j++)
-			x = (x ^ s->tok[i + j]) * 0x9e3779b97f4a7c15ULL +
-			    (x >> 29);
-		h = mix64(x ^ (uint64_t)w);
+		if (i > 0)
+			x = (x - s->tok[i - 1] * pw) * SH_P + s->tok[i + w - 1];
+		h = (x ^ (x >> 31) ^ p->seed) * 0xbf58476d1ce4e5b9ULL;
+		h ^= h >> 29;
 		b = (int)(h >> 56);
 		v = (uint32_t)h;
 		if (!full[b]) {
