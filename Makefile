@@ -127,7 +127,9 @@ demo: deps
 	$(MAKE) all
 	sh pipelines/demo.sh
 
+# The benchmarks' peers need more than the build (numpy for df-dedup's).
 bench: all
+	$(MAKE) deps DEBS="jq python3 python3-numpy bc"
 	sh bench/run.sh
 
 install: all
