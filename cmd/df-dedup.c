@@ -28,7 +28,8 @@
 
 #define USAGE \
 "df-dedup [-hquV] [-j N] [--against FILE] [--annotate] [--bands N]\n" \
-"                [--field PATH] [--id PATH] [--max-record BYTES]\n" \
+"                [--field PATH] [--id PATH] [--index-in FILE]\n" \
+"                [--index-out FILE] [--max-record BYTES]\n" \
 "                [--ngram N] [--no-verify] [--progress] [--rejects FILE]\n" \
 "                [--rows N] [--seed N] [--shingle words|chars:N]\n" \
 "                [--stats FILE] [--strict] [--threshold T] [--where EXPR]\n" \
@@ -46,6 +47,9 @@
 "      --field PATH      the text to compare (default .text)\n" \
 "      --id PATH         the id reported in dup_of (default .id; a record\n" \
 "                        without one is named FILE:LINE)\n" \
+"      --index-in FILE   start from an index saved by --index-out: its\n" \
+"                        records count as already kept\n" \
+"      --index-out FILE  save the index of kept records at the end\n" \
 "      --ngram N         tokens per shingle (default 5)\n" \
 "      --no-verify       take any LSH candidate, without checking its\n" \
 "                        estimated similarity\n" \
@@ -63,6 +67,8 @@ enum {
 	OPT_BANDS,
 	OPT_FIELD,
 	OPT_ID,
+	OPT_INDEX_IN,
+	OPT_INDEX_OUT,
 	OPT_NGRAM,
 	OPT_NO_VERIFY,
 	OPT_ROWS,
@@ -78,6 +84,8 @@ static const struct option longopts[] = {
 	{ "field", required_argument, NULL, OPT_FIELD },
 	{ "help", no_argument, NULL, 'h' },
 	{ "id", required_argument, NULL, OPT_ID },
+	{ "index-in", required_argument, NULL, OPT_INDEX_IN },
+	{ "index-out", required_argument, NULL, OPT_INDEX_OUT },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "max-record", required_argument, NULL, FILTER_OPT_MAX_RECORD },
 	{ "ngram", required_argument, NULL, OPT_NGRAM },
@@ -136,7 +144,8 @@ struct dedup {
 	uint32_t *cand;		/* candidates of the current record */
 	size_t ncand, capcand;
 
-	unsigned long long kept, exact_dups, near_dups, ref_kept;
+	unsigned long long kept, exact_dups, near_dups, ref_kept, index_kept;
+	const char *index_in, *index_out;
 	struct field cluster_f, of_f;
 };
 
@@ -390,6 +399,209 @@ dedup_ordered(struct rec *r, const void *memo, size_t len, struct emit *o,
 	return rc;
 }
 
+/*
+ * The index file: "df-dedup index 1\n", then little-endian fields: the
+ * parameters that must match (bins, bands, rows, ngram, chars, verify,
+ * seed), the number of documents, and per document its exact hash (2 x
+ * 64 bits), band keys (bands x 32 bits), signature (MH_BINS x 16 bits,
+ * when verifying), and id (32-bit length, bytes).
+ */
+#define INDEX_MAGIC "df-dedup index 1\n"
+
+static void
+put64(FILE *fp, uint64_t v)
+{
+	unsigned char b[8];
+	int i;
+
+	for (i = 0; i < 8; i++)
+		b[i] = (unsigned char)(v >> (8 * i));
+	fwrite(b, 1, 8, fp);
+}
+
+static int
+get64(FILE *fp, uint64_t *v)
+{
+	unsigned char b[8];
+	int i;
+
+	if (fread(b, 1, 8, fp) != 8)
+		return -1;
+	*v = 0;
+	for (i = 0; i < 8; i++)
+		*v |= (uint64_t)b[i] << (8 * i);
+	return 0;
+}
+
+static void
+band_put(struct band *t, uint32_t key, uint32_t doc)
+{
+	size_t j;
+
+	if (2 * (t->n + 1) > t->cap)
+		band_grow(t);
+	j = key & (t->cap - 1);
+	while (t->slot[j].doc != 0)
+		j = (j + 1) & (t->cap - 1);
+	t->slot[j].key = key;
+	t->slot[j].doc = doc + 1;
+	t->n++;
+}
+
+static void
+index_load(void *arg)
+{
+	struct dedup *d = arg;
+	uint64_t v[8], n, i, x, len;
+	char magic[sizeof(INDEX_MAGIC) - 1];
+	struct memo m;
+	struct buf id = BUF_INIT;
+	FILE *fp;
+	int b, k, added;
+
+	if (d->index_in == NULL)
+		return;
+	fp = fopen(d->index_in, "rb");
+	if (fp == NULL)
+		die_errno("%s", d->index_in);
+	if (fread(magic, 1, sizeof(magic), fp) != sizeof(magic) ||
+	    memcmp(magic, INDEX_MAGIC, sizeof(magic)) != 0)
+		die("%s: not a df-dedup index", d->index_in);
+	for (k = 0; k < 7; k++)
+		if (get64(fp, &v[k]) < 0)
+			die("%s: truncated index", d->index_in);
+	if (v[0] != MH_BINS || v[1] != (uint64_t)d->bands ||
+	    v[2] != (uint64_t)d->rows || v[3] != (uint64_t)d->mp.ngram ||
+	    v[4] != (uint64_t)d->mp.chars || v[5] != (uint64_t)d->verify ||
+	    v[6] != d->mp.seed)
+		die("%s: made with other settings (bands %llu, rows %llu, "
+		    "ngram %llu, %s shingles, verify %s, seed %llu)",
+		    d->index_in, (unsigned long long)v[1],
+		    (unsigned long long)v[2], (unsigned long long)v[3],
+		    v[4] ? "chars" : "words", v[5] ? "on" : "off",
+		    (unsigned long long)v[6]);
+	if (get64(fp, &n) < 0)
+		die("%s: truncated index", d->index_in);
+	for (i = 0; i < n; i++) {
+		memset(&m, 0, sizeof(m));
+		if (get64(fp, &m.exact[0]) < 0 || get64(fp, &m.exact[1]) < 0)
+			die("%s: truncated index", d->index_in);
+		for (b = 0; b < d->bands; b++) {
+			if (get64(fp, &x) < 0)
+				die("%s: truncated index", d->index_in);
+			m.band[b] = (uint32_t)x;
+		}
+		if (d->verify) {
+			for (k = 0; k < MH_BINS; k += 4) {
+				if (get64(fp, &x) < 0)
+					die("%s: truncated index",
+					    d->index_in);
+				m.sig[k] = (uint16_t)x;
+				m.sig[k + 1] = (uint16_t)(x >> 16);
+				m.sig[k + 2] = (uint16_t)(x >> 32);
+				m.sig[k + 3] = (uint16_t)(x >> 48);
+			}
+		}
+		if (get64(fp, &len) < 0 || len > (1U << 30))
+			die("%s: truncated index", d->index_in);
+		buf_reset(&id);
+		buf_grow(&id, (size_t)len);
+		if (fread(id.data, 1, (size_t)len, fp) != (size_t)len)
+			die("%s: truncated index", d->index_in);
+		id.len = (size_t)len;
+		/* As keep() does, with the keys probed here. */
+		if (d->ndocs == d->capdocs) {
+			d->capdocs = d->capdocs ? 2 * d->capdocs : 1024;
+			d->idoff = df_xrealloc(d->idoff, d->capdocs *
+			    sizeof(*d->idoff));
+			if (d->verify)
+				d->sig = df_xrealloc(d->sig, d->capdocs *
+				    MH_BINS * sizeof(*d->sig));
+		}
+		if (d->verify)
+			memcpy(d->sig + d->ndocs * MH_BINS, m.sig,
+			    sizeof(m.sig));
+		d->idoff[d->ndocs] = d->ids.len;
+		buf_add(&d->ids, id.data, id.len);
+		buf_addc(&d->ids, '\0');
+		(void)map_put(&d->exact, m.exact[0], m.exact[1],
+		    d->ndocs + 1, &added);
+		for (b = 0; b < d->bands; b++)
+			band_put(&d->band[b], m.band[b], (uint32_t)d->ndocs);
+		d->ndocs++;
+		d->index_kept++;
+	}
+	if (ferror(fp))
+		die_errno("%s", d->index_in);
+	fclose(fp);
+	buf_release(&id);
+}
+
+static int
+index_save(void *arg)
+{
+	struct dedup *d = arg;
+	uint64_t (*ex)[2], *bk;
+	size_t i, j, len;
+	FILE *fp;
+	int b, k;
+
+	if (d->index_out == NULL)
+		return 0;
+	/* The tables hold each document's keys; gather them per document. */
+	ex = df_xcalloc(d->ndocs ? d->ndocs : 1, sizeof(*ex));
+	bk = df_xcalloc((d->ndocs ? d->ndocs : 1) * (size_t)d->bands,
+	    sizeof(*bk));
+	for (i = 0; i < d->exact.cap; i++)
+		if (d->exact.slot[i].val != 0) {
+			j = (size_t)d->exact.slot[i].val - 1;
+			ex[j][0] = d->exact.slot[i].k0;
+			ex[j][1] = d->exact.slot[i].k1;
+		}
+	if (d->exact.has_zero) {
+		j = (size_t)d->exact.zero_val - 1;
+		ex[j][0] = ex[j][1] = 0;
+	}
+	for (b = 0; b < d->bands; b++)
+		for (i = 0; i < d->band[b].cap; i++)
+			if (d->band[b].slot[i].doc != 0)
+				bk[(size_t)(d->band[b].slot[i].doc - 1) *
+				    (size_t)d->bands + (size_t)b] =
+				    d->band[b].slot[i].key;
+	fp = filter_file_open(d->index_out);
+	fwrite(INDEX_MAGIC, 1, sizeof(INDEX_MAGIC) - 1, fp);
+	put64(fp, MH_BINS);
+	put64(fp, (uint64_t)d->bands);
+	put64(fp, (uint64_t)d->rows);
+	put64(fp, (uint64_t)d->mp.ngram);
+	put64(fp, (uint64_t)d->mp.chars);
+	put64(fp, (uint64_t)d->verify);
+	put64(fp, d->mp.seed);
+	put64(fp, (uint64_t)d->ndocs);
+	for (i = 0; i < d->ndocs; i++) {
+		put64(fp, ex[i][0]);
+		put64(fp, ex[i][1]);
+		for (b = 0; b < d->bands; b++)
+			put64(fp, bk[i * (size_t)d->bands + (size_t)b]);
+		if (d->verify)
+			for (k = 0; k < MH_BINS; k += 4) {
+				const uint16_t *g = d->sig + i * MH_BINS + k;
+
+				put64(fp, (uint64_t)g[0] |
+				    (uint64_t)g[1] << 16 |
+				    (uint64_t)g[2] << 32 |
+				    (uint64_t)g[3] << 48);
+			}
+		len = strlen(d->ids.data + d->idoff[i]);
+		put64(fp, (uint64_t)len);
+		fwrite(d->ids.data + d->idoff[i], 1, len, fp);
+	}
+	filter_file_commit(fp);
+	free(ex);
+	free(bk);
+	return 0;
+}
+
 static void
 dedup_stats(void *arg, struct buf *b)
 {
@@ -404,10 +616,12 @@ dedup_stats(void *arg, struct buf *b)
 		bytes += d->band[i].cap * sizeof(struct band_slot);
 	buf_addf(b, "\"kept\":%llu,\"exact_duplicates\":%llu,"
 	    "\"near_duplicates\":%llu,\"reference_kept\":%llu,"
-	    "\"bands\":%d,\"rows\":%d,\"threshold\":%g,\"verify\":%s,"
-	    "\"index_bytes\":%zu,\"index_bytes_per_document\":%.0f",
-	    d->kept, d->exact_dups, d->near_dups, d->ref_kept, d->bands,
-	    d->rows, d->threshold, d->verify ? "true" : "false", bytes,
+	    "\"index_in_kept\":%llu,", d->kept, d->exact_dups, d->near_dups,
+	    d->ref_kept, d->index_kept);
+	buf_addf(b, "\"bands\":%d,\"rows\":%d,\"threshold\":%g,"
+	    "\"verify\":%s,\"index_bytes\":%zu,"
+	    "\"index_bytes_per_document\":%.0f", d->bands, d->rows,
+	    d->threshold, d->verify ? "true" : "false", bytes,
 	    d->ndocs ? (double)bytes / (double)d->ndocs : 0.0);
 }
 
@@ -462,6 +676,12 @@ main(int argc, char *argv[])
 			break;
 		case OPT_ID:
 			d->id_text = optarg;
+			break;
+		case OPT_INDEX_IN:
+			d->index_in = optarg;
+			break;
+		case OPT_INDEX_OUT:
+			d->index_out = optarg;
 			break;
 		case OPT_NGRAM:
 			d->mp.ngram = (int)cli_strtonum(optarg, 1, 64, &errstr);
@@ -535,6 +755,8 @@ main(int argc, char *argv[])
 	f.worker_new = worker_new;
 	f.worker_free = worker_free;
 	f.stats_extra = dedup_stats;
+	f.start = index_load;
+	f.finish = index_save;
 	f.arg = d;
 	rc = filter_run(&f, nagainst + argc, ops);
 	free(ops);

@@ -70,7 +70,10 @@ rotl64(uint64_t x, int r)
 	return x << r | x >> (64 - r);
 }
 
-/* The hash of one token's bytes, eight at a time. */
+/*
+ * The hash of one token's bytes, eight at a time; b must have 8 readable
+ * bytes past n.  Bytes are taken as little-endian words.
+ */
 static inline uint64_t
 tok_hash(const char *b, size_t n, const struct mh_params *p)
 {
@@ -81,8 +84,15 @@ tok_hash(const char *b, size_t n, const struct mh_params *p)
 		memcpy(&w, b + i, 8);
 		h = rotl64((h ^ w) * 0xc2b2ae3d27d4eb4fULL, 31);
 	}
+	/*
+	 * The tail: one 8-byte load masked to the bytes that belong (the
+	 * buffer has 8 bytes of slack past the text), not a memcpy call.
+	 */
 	w = 0;
-	memcpy(&w, b + i, n - i);
+	if (n > i) {
+		memcpy(&w, b + i, 8);
+		w &= ~0ULL >> (64 - 8 * (n - i));
+	}
 	/* The shingle hash mixes again: one multiply suffices here. */
 	h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
 	return h ^ (h >> 32);
@@ -130,7 +140,7 @@ mh_tokens(struct mh_scratch *s, const struct mh_params *p, const char *text,
 	 */
 	s->ntok = 0;
 	buf_reset(&s->norm);
-	buf_grow(&s->norm, len + 8);
+	buf_grow(&s->norm, len + 16);
 	out = s->norm.data;
 	cap = s->norm.cap - 1;
 	for (;;) {
