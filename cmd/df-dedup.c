@@ -28,12 +28,12 @@
 
 #define USAGE \
 "df-dedup [-hquV] [-j N] [--against FILE] [--annotate] [--bands N]\n" \
-"                [--field PATH] [--id PATH] [--index-in FILE]\n" \
-"                [--index-out FILE] [--max-record BYTES]\n" \
+"                [--drop FILE] [--field PATH] [--from-sketches] [--id PATH]\n" \
+"                [--index-in FILE] [--index-out FILE] [--max-record BYTES]\n" \
 "                [--ngram N] [--no-verify] [--progress] [--rejects FILE]\n" \
-"                [--rows N] [--seed N] [--shingle words|chars:N]\n" \
-"                [--stats FILE] [--strict] [--threshold T] [--where EXPR]\n" \
-"                [file ...]"
+"                [--rows N] [--seed N] [--shard NAME]\n" \
+"                [--shingle words|chars:N] [--sketch] [--stats FILE]\n" \
+"                [--strict] [--threshold T] [--where EXPR] [file ...]"
 
 #define HELP \
 "Remove exact and near-duplicate records, keeping the first of each.\n" \
@@ -44,7 +44,11 @@
 "      --annotate        keep every record; add dup_cluster (the kept\n" \
 "                        record's id) and, to duplicates, dup_of\n" \
 "      --bands N         LSH bands (default: chosen from --threshold)\n" \
+"      --drop FILE       third phase: drop the records a --from-sketches\n" \
+"                        list names for this shard; keep the rest\n" \
 "      --field PATH      the text to compare (default .text)\n" \
+"      --from-sketches   second phase: read sketches of every shard, in\n" \
+"                        shard order, and list the records to drop\n" \
 "      --id PATH         the id reported in dup_of (default .id; a record\n" \
 "                        without one is named FILE:LINE)\n" \
 "      --index-in FILE   start from an index saved by --index-out: its\n" \
@@ -55,8 +59,12 @@
 "                        estimated similarity\n" \
 "      --rows N          rows per band (default: chosen from --threshold)\n" \
 "      --seed N          hash seed (default 0)\n" \
+"      --shard NAME      the shard's name in sketches and drop lists\n" \
+"                        (default: the input file's name)\n" \
 "      --shingle KIND    words (default) or chars:N, code point n-grams\n" \
 "                        for scripts written without spaces\n" \
+"      --sketch          first phase of a multi-machine run: write each\n" \
+"                        record's sketch (hashes, signature, id, place)\n" \
 "      --threshold T     estimated Jaccard similarity that makes a\n" \
 "                        near duplicate (default 0.8)\n" \
 FILTER_LONGOPTS_HELP
@@ -65,15 +73,19 @@ enum {
 	OPT_AGAINST = FILTER_OPT_LAST,
 	OPT_ANNOTATE,
 	OPT_BANDS,
+	OPT_DROP,
 	OPT_FIELD,
 	OPT_ID,
 	OPT_INDEX_IN,
 	OPT_INDEX_OUT,
 	OPT_NGRAM,
 	OPT_NO_VERIFY,
+	OPT_FROM_SKETCHES,
 	OPT_ROWS,
 	OPT_SEED,
+	OPT_SHARD,
 	OPT_SHINGLE,
+	OPT_SKETCH,
 	OPT_THRESHOLD
 };
 
@@ -81,7 +93,9 @@ static const struct option longopts[] = {
 	{ "against", required_argument, NULL, OPT_AGAINST },
 	{ "annotate", no_argument, NULL, OPT_ANNOTATE },
 	{ "bands", required_argument, NULL, OPT_BANDS },
+	{ "drop", required_argument, NULL, OPT_DROP },
 	{ "field", required_argument, NULL, OPT_FIELD },
+	{ "from-sketches", no_argument, NULL, OPT_FROM_SKETCHES },
 	{ "help", no_argument, NULL, 'h' },
 	{ "id", required_argument, NULL, OPT_ID },
 	{ "index-in", required_argument, NULL, OPT_INDEX_IN },
@@ -95,7 +109,9 @@ static const struct option longopts[] = {
 	{ "rejects", required_argument, NULL, FILTER_OPT_REJECTS },
 	{ "rows", required_argument, NULL, OPT_ROWS },
 	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "shard", required_argument, NULL, OPT_SHARD },
 	{ "shingle", required_argument, NULL, OPT_SHINGLE },
+	{ "sketch", no_argument, NULL, OPT_SKETCH },
 	{ "stats", required_argument, NULL, FILTER_OPT_STATS },
 	{ "strict", no_argument, NULL, FILTER_OPT_STRICT },
 	{ "threshold", required_argument, NULL, OPT_THRESHOLD },
@@ -146,6 +162,16 @@ struct dedup {
 
 	unsigned long long kept, exact_dups, near_dups, ref_kept, index_kept;
 	const char *index_in, *index_out;
+
+	/* Multi-machine phases. */
+	enum { MODE_DEDUP, MODE_SKETCH, MODE_REDUCE, MODE_DROP } mode;
+	const char *shard;	/* --shard, else the operand's name */
+	const char *drop_path;
+	char params[96];	/* the settings a sketch must share */
+	struct map drops;	/* (shard, line) -> entry + 1 in dropinfo */
+	struct buf dropinfo;	/* per entry: reason NUL extra NUL */
+	size_t *dropoff;
+	size_t ndrops;
 	struct field cluster_f, of_f;
 };
 
@@ -173,6 +199,156 @@ worker_free(void *p)
 	buf_release(&w->text);
 	buf_release(&w->id);
 	free(w);
+}
+
+static const char hexdig[] = "0123456789abcdef";
+
+static void
+hex_add(struct buf *b, uint64_t v, int digits)
+{
+	int i;
+
+	for (i = digits - 1; i >= 0; i--)
+		buf_addc(b, hexdig[(v >> (4 * i)) & 15]);
+}
+
+/* Read digits hex digits at p; returns -1 on a bad digit. */
+static int
+hex_get(const char *p, int digits, uint64_t *v)
+{
+	int i, c;
+
+	*v = 0;
+	for (i = 0; i < digits; i++) {
+		c = p[i];
+		if (c >= '0' && c <= '9')
+			c -= '0';
+		else if (c >= 'a' && c <= 'f')
+			c -= 'a' - 10;
+		else
+			return -1;
+		*v = *v << 4 | (uint64_t)c;
+	}
+	return 0;
+}
+
+/* The shard a record belongs to in sketches and drop lists. */
+static const char *
+shard_of(const struct dedup *d, const struct rec *r)
+{
+	return d->shard != NULL ? d->shard : r->file;
+}
+
+/*
+ * The map phase: one sketch record, everything the reduce phase needs to
+ * decide as a single process would.
+ */
+static void
+emit_sketch(struct dedup *d, struct wctx *w, struct rec *r, struct emit *o,
+    const struct memo *m)
+{
+	const char *sh = shard_of(d, r);
+	struct buf *b = &w->text;
+	int i;
+
+	buf_reset(b);
+	buf_adds(b, "{\"shard\":");
+	json_string_encode(b, sh, strlen(sh));
+	buf_addf(b, ",\"line\":%lu,\"id\":", r->lineno);
+	json_string_encode(b, w->id.data ? w->id.data : "", w->id.len);
+	buf_adds(b, ",\"params\":\"");
+	buf_adds(b, d->params);
+	buf_adds(b, "\",\"exact\":\"");
+	hex_add(b, m->exact[0], 16);
+	hex_add(b, m->exact[1], 16);
+	buf_adds(b, "\",\"bands\":\"");
+	for (i = 0; i < d->bands; i++)
+		hex_add(b, m->band[i], 8);
+	buf_adds(b, "\",\"sig\":\"");
+	for (i = 0; i < MH_BINS; i++)
+		hex_add(b, m->sig[i], 4);
+	buf_adds(b, "\"}");
+	emit_line(o, 0, b->data, b->len);
+}
+
+/* The string field key of a scanned record, decoded into b; -1 if none. */
+static int
+get_str(const struct rec *r, const char *key, struct buf *b)
+{
+	long at = json_obj_find(r->obj, r->line, key, strlen(key));
+
+	buf_reset(b);
+	if (at < 0 || r->obj->m[at].kind != JSON_STRING)
+		return -1;
+	(void)json_string_decode(r->line + r->obj->m[at].val_off,
+	    r->obj->m[at].val_len, b);
+	return 0;
+}
+
+/* The reduce phase's record function: a sketch back into a memo. */
+static int
+sketch_record(struct rec *r, struct emit *o, void *wp, struct df_err *e)
+{
+	struct dedup *d = &D;
+	struct wctx *w = wp;
+	struct memo m;
+	uint64_t v;
+	int i;
+
+	memset(&m, 0, sizeof(m));
+	if (get_str(r, "params", &w->text) < 0)
+		return df_err_set(e, "bad-sketch", "not a df-dedup sketch");
+	if (strcmp(w->text.data, d->params) != 0)
+		return df_err_set(e, "bad-sketch", "sketch made with other "
+		    "settings ('%s', this run '%s')", w->text.data, d->params);
+	if (get_str(r, "exact", &w->text) < 0 || w->text.len != 32 ||
+	    hex_get(w->text.data, 16, &m.exact[0]) < 0 ||
+	    hex_get(w->text.data + 16, 16, &m.exact[1]) < 0)
+		return df_err_set(e, "bad-sketch", "bad 'exact' in sketch");
+	if (get_str(r, "bands", &w->text) < 0 ||
+	    w->text.len != (size_t)d->bands * 8)
+		return df_err_set(e, "bad-sketch", "bad 'bands' in sketch");
+	for (i = 0; i < d->bands; i++) {
+		if (hex_get(w->text.data + 8 * i, 8, &v) < 0)
+			return df_err_set(e, "bad-sketch", "bad 'bands' in "
+			    "sketch");
+		m.band[i] = (uint32_t)v;
+	}
+	if (get_str(r, "sig", &w->text) < 0 ||
+	    w->text.len != MH_BINS * 4)
+		return df_err_set(e, "bad-sketch", "bad 'sig' in sketch");
+	for (i = 0; i < MH_BINS; i++) {
+		if (hex_get(w->text.data + 4 * i, 4, &v) < 0)
+			return df_err_set(e, "bad-sketch", "bad 'sig' in "
+			    "sketch");
+		m.sig[i] = (uint16_t)v;
+	}
+	if (get_str(r, "id", &w->id) < 0)
+		return df_err_set(e, "bad-sketch", "no 'id' in sketch");
+	emit_memo(o, &m, sizeof(m));
+	emit_memo(o, w->id.data, w->id.len);
+	return 0;
+}
+
+/* The drop phase's record function. */
+static int
+drop_record(struct rec *r, struct emit *o, void *wp, struct df_err *e)
+{
+	struct dedup *d = &D;
+	const char *sh = shard_of(d, r), *info;
+	uint64_t *at;
+
+	(void)wp;
+	(void)e;
+	at = map_get(&d->drops, hash_siphash(7, 8, sh, strlen(sh)),
+	    (uint64_t)r->lineno);
+	if (at == NULL) {
+		emit_rec(o, 0, r);
+		return 0;
+	}
+	info = d->dropinfo.data + d->dropoff[*at - 1];
+	emit_drop(o, r, info, NULL, info + strlen(info) + 1);
+	return 0;
 }
 
 static int
@@ -208,6 +384,10 @@ dedup_record(struct rec *r, struct emit *o, void *wp, struct df_err *e)
 		rec_canonical_span(&w->id, r->line + off, len, kind);
 	else
 		buf_addf(&w->id, "%s:%lu", r->file, r->lineno);
+	if (d->mode == MODE_SKETCH) {
+		emit_sketch(d, w, r, o, &m);
+		return 0;
+	}
 	emit_memo(o, &m, sizeof(m));
 	emit_memo(o, w->id.data, w->id.len);
 	return 0;
@@ -364,6 +544,8 @@ dedup_ordered(struct rec *r, const void *memo, size_t len, struct emit *o,
 	if (dup < 0) {
 		keep(d, &m, id, idlen);
 		d->kept++;
+		if (d->mode == MODE_REDUCE)
+			return 0;
 		if (!d->annotate) {
 			emit_rec(o, 0, r);
 			return 0;
@@ -379,7 +561,32 @@ dedup_ordered(struct rec *r, const void *memo, size_t len, struct emit *o,
 		d->near_dups++;
 	json_string_encode(&of, d->ids.data + d->idoff[dup],
 	    strlen(d->ids.data + d->idoff[dup]));
-	if (d->annotate) {
+	if (d->mode == MODE_REDUCE) {
+		/* One line of the drop list: where, what, why. */
+		long at = json_obj_find(r->obj, r->line, "shard", 5);
+		long ln = json_obj_find(r->obj, r->line, "line", 4);
+
+		if (at < 0 || ln < 0 || r->obj->m[at].kind != JSON_STRING ||
+		    r->obj->m[ln].kind != JSON_NUMBER) {
+			buf_release(&of);
+			return df_err_set(e, "bad-sketch", "no 'shard' or "
+			    "'line' in sketch");
+		}
+		buf_adds(&extra, "{\"shard\":");
+		buf_add(&extra, r->line + r->obj->m[at].val_off,
+		    r->obj->m[at].val_len);
+		buf_adds(&extra, ",\"line\":");
+		buf_add(&extra, r->line + r->obj->m[ln].val_off,
+		    r->obj->m[ln].val_len);
+		buf_adds(&extra, ",\"id\":");
+		json_string_encode(&extra, id, idlen);
+		buf_adds(&extra, ",\"dup_of\":");
+		buf_add(&extra, of.data, of.len);
+		if (sim >= 0)
+			buf_addf(&extra, ",\"similarity\":%.4f", sim);
+		buf_addf(&extra, ",\"rule\":\"%s\"}", rule);
+		emit_line(o, 0, extra.data, extra.len);
+	} else if (d->annotate) {
 		const struct field *fs[2] = { &d->cluster_f, &d->of_f };
 		const char *js[2] = { of.data, of.data };
 		size_t ls[2] = { of.len, of.len };
@@ -537,6 +744,97 @@ index_load(void *arg)
 	buf_release(&id);
 }
 
+/*
+ * Load the drop list a --from-sketches run wrote: which record of which
+ * shard goes, and the facts to put in its _reject.
+ */
+static void
+drop_load(struct dedup *d)
+{
+	struct json_obj o = { NULL, 0, 0 };
+	struct buf sh = BUF_INIT, rule = BUF_INIT;
+	enum json_kind k;
+	char *line = NULL, err[160], *end;
+	size_t cap = 0;
+	ssize_t n;
+	unsigned long lineno = 0, ln;
+	long a_sh, a_ln, a_of, a_sim, a_rule;
+	uint64_t *slot;
+	FILE *fp;
+	int added;
+
+	fp = fopen(d->drop_path, "r");
+	if (fp == NULL)
+		die_errno("%s", d->drop_path);
+	while ((n = getline(&line, &cap, fp)) > 0) {
+		lineno++;
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			n--;
+		if (n == 0)
+			continue;
+		if (json_scan_object(line, (size_t)n, &o, &k, err,
+		    sizeof(err)) < 0)
+			die("%s:%lu: %s", d->drop_path, lineno, err);
+		a_sh = json_obj_find(&o, line, "shard", 5);
+		a_ln = json_obj_find(&o, line, "line", 4);
+		a_of = json_obj_find(&o, line, "dup_of", 6);
+		a_sim = json_obj_find(&o, line, "similarity", 10);
+		a_rule = json_obj_find(&o, line, "rule", 4);
+		if (a_sh < 0 || o.m[a_sh].kind != JSON_STRING || a_ln < 0 ||
+		    o.m[a_ln].kind != JSON_NUMBER || a_of < 0 || a_rule < 0 ||
+		    o.m[a_rule].kind != JSON_STRING)
+			die("%s:%lu: not a df-dedup drop list line",
+			    d->drop_path, lineno);
+		ln = strtoul(line + o.m[a_ln].val_off, &end, 10);
+		buf_reset(&sh);
+		buf_reset(&rule);
+		(void)json_string_decode(line + o.m[a_sh].val_off,
+		    o.m[a_sh].val_len, &sh);
+		(void)json_string_decode(line + o.m[a_rule].val_off,
+		    o.m[a_rule].val_len, &rule);
+		slot = map_put(&d->drops, hash_siphash(7, 8, sh.data, sh.len),
+		    (uint64_t)ln, d->ndrops + 1, &added);
+		if (!added)
+			continue;
+		d->dropoff = df_xrealloc(d->dropoff, (d->ndrops + 1) *
+		    sizeof(*d->dropoff));
+		d->dropoff[d->ndrops++] = d->dropinfo.len;
+		buf_adds(&d->dropinfo, strcmp(rule.data, "exact") == 0 ?
+		    "exact-duplicate" : "near-duplicate");
+		buf_addc(&d->dropinfo, '\0');
+		buf_adds(&d->dropinfo, "\"dup_of\":");
+		buf_add(&d->dropinfo, line + o.m[a_of].val_off,
+		    o.m[a_of].val_len);
+		if (a_sim >= 0) {
+			buf_adds(&d->dropinfo, ",\"similarity\":");
+			buf_add(&d->dropinfo, line + o.m[a_sim].val_off,
+			    o.m[a_sim].val_len);
+		}
+		buf_adds(&d->dropinfo, ",\"rule\":");
+		buf_add(&d->dropinfo, line + o.m[a_rule].val_off,
+		    o.m[a_rule].val_len);
+		buf_addc(&d->dropinfo, '\0');
+		(void)slot;
+	}
+	if (ferror(fp))
+		die_errno("%s", d->drop_path);
+	fclose(fp);
+	free(line);
+	json_obj_release(&o);
+	buf_release(&sh);
+	buf_release(&rule);
+}
+
+static void
+dedup_start(void *arg)
+{
+	struct dedup *d = arg;
+
+	if (d->drop_path != NULL)
+		drop_load(d);
+	index_load(d);
+}
+
 static int
 index_save(void *arg)
 {
@@ -641,7 +939,7 @@ main(int argc, char *argv[])
 	struct filter f;
 	const char *errstr, **against = NULL;
 	char **ops, err[160];
-	int ch, i, nagainst = 0, rc, bands = 0, rows = 0;
+	int ch, i, nagainst = 0, rc, bands = 0, rows = 0, modes = 0;
 
 	cli_init(argc, argv);
 	filter_init(&f, argc, argv);
@@ -663,6 +961,22 @@ main(int argc, char *argv[])
 			break;
 		case OPT_ANNOTATE:
 			d->annotate = 1;
+			break;
+		case OPT_DROP:
+			d->drop_path = optarg;
+			modes++;
+			d->mode = MODE_DROP;
+			break;
+		case OPT_FROM_SKETCHES:
+			modes++;
+			d->mode = MODE_REDUCE;
+			break;
+		case OPT_SHARD:
+			d->shard = optarg;
+			break;
+		case OPT_SKETCH:
+			modes++;
+			d->mode = MODE_SKETCH;
 			break;
 		case OPT_BANDS:
 			bands = (int)cli_strtonum(optarg, 1, MH_MAXBANDS,
@@ -740,6 +1054,17 @@ main(int argc, char *argv[])
 		d->rows = rows;
 	if (d->bands * d->rows > MH_BINS)
 		cli_bad("--bands times --rows is at most %d", MH_BINS);
+	if (modes > 1)
+		cli_bad("--sketch, --from-sketches and --drop go separately");
+	if (d->mode != MODE_DEDUP && d->annotate)
+		cli_bad("--annotate goes with a one-process run only");
+	if ((d->mode == MODE_SKETCH || d->mode == MODE_DROP) &&
+	    (nagainst > 0 || d->index_in != NULL || d->index_out != NULL))
+		cli_bad("--against and --index-in/--index-out go with a "
+		    "one-process run or --from-sketches");
+	snprintf(d->params, sizeof(d->params), "b%dr%dn%d%s%llu%s", d->bands,
+	    d->rows, d->mp.ngram, d->mp.chars ? "c" : "w",
+	    (unsigned long long)d->mp.seed, d->verify ? "v" : "");
 
 	/* Reference files first, then the input: stdin when none. */
 	ops = df_xcalloc((size_t)(nagainst + argc + 1), sizeof(*ops));
@@ -752,10 +1077,25 @@ main(int argc, char *argv[])
 	f.nref = nagainst;
 	f.fn = dedup_record;
 	f.ordered = dedup_ordered;
+	switch (d->mode) {
+	case MODE_SKETCH:
+		f.ordered = NULL;
+		break;
+	case MODE_REDUCE:
+		f.fn = sketch_record;
+		f.one_to_one = 0;
+		break;
+	case MODE_DROP:
+		f.fn = drop_record;
+		f.ordered = NULL;
+		break;
+	case MODE_DEDUP:
+		break;
+	}
 	f.worker_new = worker_new;
 	f.worker_free = worker_free;
 	f.stats_extra = dedup_stats;
-	f.start = index_load;
+	f.start = dedup_start;
 	f.finish = index_save;
 	f.arg = d;
 	rc = filter_run(&f, nagainst + argc, ops);
