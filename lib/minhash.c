@@ -273,7 +273,7 @@ mh_signature(struct mh_scratch *s, const struct mh_params *p,
 	size_t i, j, n, nsh, w = (size_t)p->ngram;
 	uint64_t x, h, pw;
 	uint32_t v;
-	int b, a, nfull = 0;
+	int b, a;
 
 	for (b = 0; b < MH_BINS; b++) {
 		orig[b] = UINT32_MAX;
@@ -306,12 +306,9 @@ mh_signature(struct mh_scratch *s, const struct mh_params *p,
 		h ^= h >> 29;
 		b = (int)(h >> 56);
 		v = (uint32_t)h;
-		if (!full[b]) {
-			full[b] = 1;
-			nfull++;
-			orig[b] = v;
-		} else if (v < orig[b])
-			orig[b] = v;
+		/* No branch to mispredict as bins fill: store and min. */
+		full[b] = 1;
+		orig[b] = v < orig[b] ? v : orig[b];
 	}
 	/*
 	 * Densify: an empty bin takes the value of the first non-empty bin
