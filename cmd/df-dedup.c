@@ -563,21 +563,22 @@ dedup_ordered(struct rec *r, const void *memo, size_t len, struct emit *o,
 	    strlen(d->ids.data + d->idoff[dup]));
 	if (d->mode == MODE_REDUCE) {
 		/* One line of the drop list: where, what, why. */
-		long at = json_obj_find(r->obj, r->line, "shard", 5);
-		long ln = json_obj_find(r->obj, r->line, "line", 4);
+		const struct json_obj *ob = rec_obj(r);
+		long at = json_obj_find(ob, r->line, "shard", 5);
+		long ln = json_obj_find(ob, r->line, "line", 4);
 
-		if (at < 0 || ln < 0 || r->obj->m[at].kind != JSON_STRING ||
-		    r->obj->m[ln].kind != JSON_NUMBER) {
+		if (at < 0 || ln < 0 || ob->m[at].kind != JSON_STRING ||
+		    ob->m[ln].kind != JSON_NUMBER) {
 			buf_release(&of);
 			return df_err_set(e, "bad-sketch", "no 'shard' or "
 			    "'line' in sketch");
 		}
 		buf_adds(&extra, "{\"shard\":");
-		buf_add(&extra, r->line + r->obj->m[at].val_off,
-		    r->obj->m[at].val_len);
+		buf_add(&extra, r->line + ob->m[at].val_off,
+		    ob->m[at].val_len);
 		buf_adds(&extra, ",\"line\":");
-		buf_add(&extra, r->line + r->obj->m[ln].val_off,
-		    r->obj->m[ln].val_len);
+		buf_add(&extra, r->line + ob->m[ln].val_off,
+		    ob->m[ln].val_len);
 		buf_adds(&extra, ",\"id\":");
 		json_string_encode(&extra, id, idlen);
 		buf_adds(&extra, ",\"dup_of\":");

@@ -381,19 +381,20 @@ field_info(struct split *s, const char *name, size_t len)
 }
 
 static void
-note_fields(struct split *s, const struct rec *r)
+note_fields(struct split *s, struct rec *r)
 {
+	const struct json_obj *ob = rec_obj(r);
 	struct buf kb = BUF_INIT;
 	const struct json_member *m;
 	struct fieldinfo *fi;
 	size_t i, j;
 
-	for (i = 0; i < r->obj->n; i++) {
-		m = &r->obj->m[i];
+	for (i = 0; i < ob->n; i++) {
+		m = &ob->m[i];
 		buf_reset(&kb);
 		(void)json_string_decode(r->line + m->key_off, m->key_len, &kb);
 		/* A key given twice counts once, as its last value. */
-		if (json_obj_find(r->obj, r->line, kb.data ? kb.data : "",
+		if (json_obj_find(ob, r->line, kb.data ? kb.data : "",
 		    kb.len) != (long)i)
 			continue;
 		fi = field_info(s, kb.data ? kb.data : "", kb.len);

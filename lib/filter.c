@@ -40,6 +40,12 @@ struct item {
 	unsigned char kind;
 	unsigned char pending;	/* accepted; waits for the ordered phase */
 	size_t memo_off, memo_len;
+	/*
+	 * With an ordered phase: what the worker already wrote for this
+	 * record (a pass-through, a reject, a diagnostic), as spans of the
+	 * batch's buffers, so the ordered phase puts it back in its place.
+	 */
+	size_t out_off, out_len, rej_off, rej_len, diag_off, diag_len;
 };
 
 struct reason_count {
@@ -146,6 +152,21 @@ progress_update(struct filter *f, int force)
 	fprintf(stderr, "\r\033[K%s: %llu records, %.0f rec/s, %.1f MB%s",
 	    df_progname, f->n_in, rate, (double)bytes_read / 1e6, eta);
 	progress_shown = 1;
+}
+
+const struct json_obj *
+rec_obj(struct rec *r)
+{
+	enum json_kind k;
+	char err[160];
+
+	if (r->obj == NULL) {
+		if (json_scan_object(r->line, r->len, r->objbuf, &k, err,
+		    sizeof(err)) < 0)
+			die("internal error: record rescanned badly: %s", err);
+		r->obj = r->objbuf;
+	}
+	return r->obj;
 }
 
 jv
@@ -269,7 +290,7 @@ emit_set(struct emit *o, int chan, struct rec *r, const struct field *f,
 
 	if (f->n == 1) {
 		b = chan_buf(o, chan);
-		splice(b, r->line, r->len, r->obj, f->key[0], f->keylen[0],
+		splice(b, r->line, r->len, rec_obj(r), f->key[0], f->keylen[0],
 		    json, len);
 		buf_addc(b, '\n');
 		return 0;
@@ -325,7 +346,7 @@ emit_set_fields(struct emit *o, int chan, struct rec *r, int n,
 	for (i = 0; i < n; i++) {
 		buf_reset(nxt);
 		if (cur == NULL)
-			splice(nxt, r->line, r->len, r->obj, f[i]->key[0],
+			splice(nxt, r->line, r->len, rec_obj(r), f[i]->key[0],
 			    f[i]->keylen[0], json[i], len[i]);
 		else {
 			if (json_scan_object(cur->data, cur->len, &obj, &k, err,
@@ -476,11 +497,30 @@ void
 emit_drop(struct emit *o, struct rec *r, const char *reason,
     const char *message, const char *extra)
 {
-	reject(o, r->obj, reason, message, extra, 0);
+	reject(o, rec_obj(r), reason, message, extra, 0);
 }
+
+static void process_item_work(struct filter *, struct worker *,
+    struct batch *, struct item *);
 
 static void
 process_item(struct filter *f, struct worker *w, struct batch *b,
+    struct item *it)
+{
+	it->memo_off = b->memo.len;
+	it->memo_len = 0;
+	it->pending = 0;
+	it->out_off = b->out[0].len;
+	it->rej_off = b->rej.len;
+	it->diag_off = b->diag.len;
+	process_item_work(f, w, b, it);
+	it->out_len = b->out[0].len - it->out_off;
+	it->rej_len = b->rej.len - it->rej_off;
+	it->diag_len = b->diag.len - it->diag_off;
+}
+
+static void
+process_item_work(struct filter *f, struct worker *w, struct batch *b,
     struct item *it)
 {
 	struct emit o = { f, b, it, w->wctx };
@@ -490,9 +530,6 @@ process_item(struct filter *f, struct worker *w, struct batch *b,
 	char err[160];
 	int truth;
 
-	it->memo_off = b->memo.len;
-	it->memo_len = 0;
-	it->pending = 0;
 	if (it->kind == ITEM_TOOLONG) {
 		snprintf(err, sizeof(err), "record of %llu bytes is over "
 		    "--max-record %lld", it->rawlen, f->max_record);
@@ -556,21 +593,26 @@ ordered_batch(struct filter *f, struct worker *w, struct batch *b)
 	struct emit o;
 	struct rec r;
 	struct df_err e = { "", NULL };
-	enum json_kind kind;
-	char err[160];
 	size_t i;
 
+	/* What the workers wrote, to be put back record by record. */
+	struct buf out0 = b->out[0], rej = b->rej, diag = b->diag;
+
+	memset(&b->out[0], 0, sizeof(b->out[0]));
+	memset(&b->rej, 0, sizeof(b->rej));
+	memset(&b->diag, 0, sizeof(b->diag));
 	for (i = 0; i < b->n; i++) {
 		it = &b->it[i];
+		buf_add(&b->out[0], out0.data + it->out_off, it->out_len);
+		buf_add(&b->rej, rej.data + it->rej_off, it->rej_len);
+		buf_add(&b->diag, diag.data + it->diag_off, it->diag_len);
 		if (!it->pending)
 			continue;
-		if (json_scan_object(b->text.data + it->off, it->len, &w->obj,
-		    &kind, err, sizeof(err)) < 0)
-			die("internal error: record rescanned badly: %s", err);
 		memset(&r, 0, sizeof(r));
 		r.line = b->text.data + it->off;
 		r.len = it->len;
-		r.obj = &w->obj;
+		r.obj = NULL;	/* rec_obj() scans when asked */
+		r.objbuf = &w->obj;
 		r.file = inputs[it->file].name;
 		r.lineno = it->lineno;
 		r.ref = it->file < f->nref;
@@ -580,11 +622,14 @@ ordered_batch(struct filter *f, struct worker *w, struct batch *b)
 		o.wctx = NULL;
 		if (f->ordered(&r, b->memo.data + it->memo_off, it->memo_len,
 		    &o, f->arg, &e) < 0)
-			reject(&o, &w->obj, e.reason ? e.reason : "error",
+			reject(&o, rec_obj(&r), e.reason ? e.reason : "error",
 			    e.msg, NULL, 1);
 		if (r.parsed)
 			jv_free(r.v);
 	}
+	buf_release(&out0);
+	buf_release(&rej);
+	buf_release(&diag);
 }
 
 static void *
@@ -1070,7 +1115,7 @@ filter_file_open(const char *path)
 	static int handlers;
 	struct sigaction sa;
 	struct stat st;
-	char *tmp, *real;
+	char *tmp;
 	size_t n;
 	int i, fd;
 	FILE *fp;
@@ -1092,10 +1137,10 @@ filter_file_open(const char *path)
 		handlers = 1;
 	}
 	if ((stat(path, &st) == 0 && !S_ISREG(st.st_mode)) ||
-	    (lstat(path, &st) == 0 && S_ISLNK(st.st_mode) &&
-	    stat(path, &st) != 0)) {
+	    (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))) {
 		/*
-		 * /dev/stdout, a FIFO, a terminal, a link to nothing yet:
+		 * /dev/stdout, a FIFO, a terminal, any symbolic link (such
+		 * as /dev/stderr -> /proc/self/fd/2 when stderr is a file):
 		 * renaming over it would replace it.  Write through it.
 		 */
 		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
@@ -1107,11 +1152,6 @@ filter_file_open(const char *path)
 		temps[i].fp = fp;
 		return fp;
 	}
-	/* Through a symbolic link, replace the file it names. */
-	real = lstat(path, &st) == 0 && S_ISLNK(st.st_mode) ?
-	    realpath(path, NULL) : NULL;
-	if (real != NULL)
-		path = real;
 	n = strlen(path) + 32;
 	tmp = df_xmalloc(n);
 	snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
@@ -1122,7 +1162,6 @@ filter_file_open(const char *path)
 	if (fp == NULL)
 		die_errno("%s", path);
 	temps[i].path = df_xstrdup(path);
-	free(real);
 	temps[i].tmp = tmp;
 	temps[i].fp = fp;
 	if (i + 1 > ntemps_sig)

@@ -34,13 +34,21 @@
 struct rec {
 	const char *line;	/* the record's bytes, trimmed, NUL-terminated */
 	size_t len;
-	const struct json_obj *obj;	/* its top-level members */
+	/*
+	 * Its top-level members.  In the ordered phase the record is not
+	 * scanned again unless asked: use rec_obj() there.
+	 */
+	const struct json_obj *obj;
+	struct json_obj *objbuf;	/* where rec_obj() scans into */
 	const char *file;	/* operand name, "<stdin>" for stdin */
 	unsigned long lineno;
 	jv v;			/* parsed on demand by rec_value() */
 	int parsed;
 	int ref;		/* from a reference operand (filter.nref) */
 };
+
+/* The record's top-level members, scanning it now if need be. */
+const struct json_obj *rec_obj(struct rec *r);
 
 /*
  * The parsed record.  Returns a new reference (the loop keeps its own and
