@@ -550,8 +550,16 @@ dedup_ordered(struct rec *r, const void *memo, size_t len, struct emit *o,
 			emit_rec(o, 0, r);
 			return 0;
 		}
+		/* Both fields are ours: a stale dup_of must not survive. */
 		json_string_encode(&cl, id, idlen);
-		rc = emit_set(o, 0, r, &d->cluster_f, cl.data, cl.len, e);
+		{
+			const struct field *fs[2] = { &d->cluster_f,
+			    &d->of_f };
+			const char *js[2] = { cl.data, "null" };
+			size_t ls[2] = { cl.len, 4 };
+
+			rc = emit_set_fields(o, 0, r, 2, fs, js, ls, e);
+		}
 		buf_release(&cl);
 		return rc;
 	}
@@ -599,8 +607,14 @@ dedup_ordered(struct rec *r, const void *memo, size_t len, struct emit *o,
 		if (sim >= 0)
 			buf_addf(&extra, ",\"similarity\":%.4f", sim);
 		buf_addf(&extra, ",\"rule\":\"%s\"", rule);
+		buf_reset(&cl);
+		buf_addf(&cl, "%s duplicate of '%s'", *rule == 'e' ? "exact" :
+		    "near", d->ids.data + d->idoff[dup]);
+		if (*rule != 'e' && sim >= 0)
+			buf_addf(&cl, " (similarity %.2f)", sim);
 		emit_drop(o, r, *rule == 'e' ? "exact-duplicate" :
-		    "near-duplicate", NULL, extra.data);
+		    "near-duplicate", cl.data, extra.data);
+		buf_release(&cl);
 	}
 	buf_release(&extra);
 	buf_release(&of);
@@ -1033,8 +1047,8 @@ main(int argc, char *argv[])
 			break;
 		case OPT_THRESHOLD:
 			if (cli_strtod(optarg, 0.01, 1.0, &d->threshold) < 0)
-				cli_bad("--threshold must be a number in "
-				    "(0, 1], not '%s'", optarg);
+				cli_bad("--threshold must be a number from "
+				    "0.01 to 1, not '%s'", optarg);
 			break;
 		default:
 			if (!filter_option(&f, ch, optarg))

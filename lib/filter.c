@@ -460,8 +460,14 @@ reject(struct emit *o, const struct json_obj *jo, const char *reason,
 	const char *line = b->text.data + it->off;
 	struct buf obj = BUF_INIT;
 
-	count_reason(b, reason);
-	b->nrej++;
+	/*
+	 * A bad line in a reference operand is an error like any other,
+	 * but it is no input record: in = out + rejected counts input only.
+	 */
+	if (it->file >= o->f->nref) {
+		count_reason(b, reason);
+		b->nrej++;
+	}
 	if (is_error) {
 		b->nerr++;
 		buf_addf(&b->diag, "%s: %s:%lu: %s\n", df_progname, file,
@@ -1109,6 +1115,26 @@ on_fatal_signal(int sig)
 	raise(sig);
 }
 
+/*
+ * When path is our own standard output or error (/dev/stdout, or a file
+ * they are redirected to), a duplicate of that descriptor: opening it
+ * again with O_TRUNC would cut what was written there.  Else -1.
+ */
+static int
+same_as_std(const char *path)
+{
+	struct stat st, sd;
+	int fd;
+
+	if (stat(path, &st) != 0)
+		return -1;
+	for (fd = 1; fd <= 2; fd++)
+		if (fstat(fd, &sd) == 0 && sd.st_dev == st.st_dev &&
+		    sd.st_ino == st.st_ino)
+			return dup(fd);
+	return -1;
+}
+
 FILE *
 filter_file_open(const char *path)
 {
@@ -1143,8 +1169,10 @@ filter_file_open(const char *path)
 		 * as /dev/stderr -> /proc/self/fd/2 when stderr is a file):
 		 * renaming over it would replace it.  Write through it.
 		 */
-		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-		    0666);
+		fd = same_as_std(path);
+		if (fd < 0)
+			fd = open(path, O_WRONLY | O_CREAT | O_TRUNC |
+			    O_CLOEXEC, 0666);
 		if (fd < 0 || (fp = fdopen(fd, "w")) == NULL)
 			die_errno("%s", path);
 		temps[i].path = df_xstrdup(path);
@@ -1494,7 +1522,7 @@ filter_run(struct filter *f, int argc, char *argv[])
 		if (temps[i].fp != NULL && temps[i].fp != rejects_fp)
 			filter_file_abort(temps[i].fp);
 	worker_teardown(f, &w0);
-	if (f->one_to_one && !stop && f->where == NULL && f->nref == 0 &&
+	if (f->one_to_one && !stop && f->where == NULL &&
 	    f->n_in != f->n_out + f->n_rejected)
 		die("internal error: %llu records in, %llu out, %llu rejected",
 		    f->n_in, f->n_out, f->n_rejected);
