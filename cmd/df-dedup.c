@@ -335,19 +335,30 @@ static int
 drop_record(struct rec *r, struct emit *o, void *wp, struct df_err *e)
 {
 	struct dedup *d = &D;
-	const char *sh = shard_of(d, r), *info;
+	const char *sh = shard_of(d, r), *info, *msg;
 	uint64_t *at;
 
+	size_t off, len;
+	enum json_kind kind;
+
 	(void)wp;
-	(void)e;
+	/* As one process would: a record without its text is an error. */
+	if (!field_find(&d->field, r->line, r->obj, &off, &len, &kind))
+		return df_err_set(e, "missing-field", "field '%s' is missing",
+		    d->field_text);
+	if (kind != JSON_STRING)
+		return df_err_set(e, "missing-field", "field '%s' is not a "
+		    "string", d->field_text);
 	at = map_get(&d->drops, hash_siphash(7, 8, sh, strlen(sh)),
 	    (uint64_t)r->lineno);
 	if (at == NULL) {
 		emit_rec(o, 0, r);
 		return 0;
 	}
+	/* Reason, message and _reject members, one after another. */
 	info = d->dropinfo.data + d->dropoff[*at - 1];
-	emit_drop(o, r, info, NULL, info + strlen(info) + 1);
+	msg = info + strlen(info) + 1;
+	emit_drop(o, r, info, msg, msg + strlen(msg) + 1);
 	return 0;
 }
 
@@ -817,6 +828,16 @@ drop_load(struct dedup *d)
 		buf_adds(&d->dropinfo, strcmp(rule.data, "exact") == 0 ?
 		    "exact-duplicate" : "near-duplicate");
 		buf_addc(&d->dropinfo, '\0');
+		buf_reset(&sh);
+		if (o.m[a_of].kind == JSON_STRING)
+			(void)json_string_decode(line + o.m[a_of].val_off,
+			    o.m[a_of].val_len, &sh);
+		buf_addf(&d->dropinfo, "%s duplicate of '%s'", strcmp(rule.data,
+		    "exact") == 0 ? "exact" : "near", sh.data ? sh.data : "");
+		if (a_sim >= 0 && strcmp(rule.data, "exact") != 0)
+			buf_addf(&d->dropinfo, " (similarity %.2f)", strtod(line +
+			    o.m[a_sim].val_off, NULL));
+		buf_addc(&d->dropinfo, '\0');
 		buf_adds(&d->dropinfo, "\"dup_of\":");
 		buf_add(&d->dropinfo, line + o.m[a_of].val_off,
 		    o.m[a_of].val_len);
@@ -979,18 +1000,18 @@ main(int argc, char *argv[])
 			break;
 		case OPT_DROP:
 			d->drop_path = optarg;
-			modes++;
+			modes |= 1 << MODE_DROP;
 			d->mode = MODE_DROP;
 			break;
 		case OPT_FROM_SKETCHES:
-			modes++;
+			modes |= 1 << MODE_REDUCE;
 			d->mode = MODE_REDUCE;
 			break;
 		case OPT_SHARD:
 			d->shard = optarg;
 			break;
 		case OPT_SKETCH:
-			modes++;
+			modes |= 1 << MODE_SKETCH;
 			d->mode = MODE_SKETCH;
 			break;
 		case OPT_BANDS:
@@ -1069,8 +1090,11 @@ main(int argc, char *argv[])
 		d->rows = rows;
 	if (d->bands * d->rows > MH_BINS)
 		cli_bad("--bands times --rows is at most %d", MH_BINS);
-	if (modes > 1)
+	if (modes & (modes - 1))
 		cli_bad("--sketch, --from-sketches and --drop go separately");
+	if (d->mode != MODE_DEDUP && f.where != NULL)
+		cli_bad("--where goes with a one-process run only: select "
+		    "records before the map phase");
 	if (d->mode != MODE_DEDUP && d->annotate)
 		cli_bad("--annotate goes with a one-process run only");
 	if ((d->mode == MODE_SKETCH || d->mode == MODE_DROP) &&

@@ -104,4 +104,24 @@ test_expect_success 'phases that do not mix are usage errors' '
 	test_expect_code 2 df-dedup --drop x --index-out y </dev/null
 '
 
+test_expect_success '--drop rejects a record without text, as one process does' '
+	make_corpus 20 >in.jsonl &&
+	echo "{\"id\":\"nt\"}" >>in.jsonl &&
+	test_expect_code 1 df-dedup --sketch in.jsonl >sk 2>/dev/null &&
+	df-dedup --from-sketches sk >drops &&
+	test_expect_code 1 df-dedup --drop drops --rejects rej in.jsonl \
+	    >kept 2>err &&
+	grep -q "in.jsonl:21: field .\.text. is missing" err &&
+	test_expect_code 1 df-dedup in.jsonl >single 2>/dev/null &&
+	test_cmp single kept &&
+	jq -e "select(._reject.reason == \"exact-duplicate\") |
+	    ._reject.message | startswith(\"exact duplicate of\")" rej |
+	    grep -q true
+'
+
+test_expect_success '--where does not go with the phases; a repeated phase flag is fine' '
+	test_expect_code 2 df-dedup --sketch --where .x </dev/null &&
+	df-dedup --sketch --sketch </dev/null
+'
+
 test_done
