@@ -77,7 +77,7 @@ test_expect_success '--annotate: a record without id is named FILE:LINE' '
 	test_cmp expect actual
 '
 
-test_expect_success '--annotate: existing dup_ fields are replaced, not repeated' '
+test_expect_success '--annotate: existing dup_ fields are replaced' '
 	printf "%s\\n" \
 	    "{\"id\":\"a\",\"dup_cluster\":\"old\",\"dup_of\":\"old\",\"text\":\"t\"}" \
 	    "{\"id\":\"b\",\"dup_of\":\"old\",\"text\":\"T\"}" >in.jsonl &&

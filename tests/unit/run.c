@@ -17,6 +17,7 @@ main(void)
 	srunner_add_suite(sr, hash_suite());
 	srunner_add_suite(sr, json_suite());
 	srunner_add_suite(sr, map_suite());
+	srunner_add_suite(sr, minhash_suite());
 	srunner_add_suite(sr, rec_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);

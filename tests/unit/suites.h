@@ -13,6 +13,7 @@ Suite *filter_suite(void);
 Suite *hash_suite(void);
 Suite *json_suite(void);
 Suite *map_suite(void);
+Suite *minhash_suite(void);
 Suite *rec_suite(void);
 
 #endif
