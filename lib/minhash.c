@@ -57,11 +57,15 @@ static const unsigned char ascii_word[128] = {
 	120, 121, 122,   0,   0,   0,   0,   0,
 };
 
+/*
+ * Letters, marks and digits; and the zero-width non-joiner and joiner,
+ * which are part of the spelling of words in Malayalam, Hindi or Persian.
+ */
 static int
 is_word(UChar32 c)
 {
 	return (U_GET_GC_MASK(c) & (U_GC_L_MASK | U_GC_M_MASK |
-	    U_GC_N_MASK)) != 0;
+	    U_GC_N_MASK)) != 0 || c == 0x200c || c == 0x200d;
 }
 
 static inline uint64_t
@@ -117,7 +121,7 @@ next_word_cp(const uint8_t *t, int32_t *i, int32_t n, UChar32 *lc, int skip)
 			*i = j;
 		return 0;
 	}
-	*lc = u_tolower(c);
+	*lc = u_foldCase(c, U_FOLD_CASE_DEFAULT);
 	*i = j;
 	return 1;
 }

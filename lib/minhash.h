@@ -3,11 +3,12 @@
  * detection (df-dedup).
  *
  * Normalisation, the one df-dedup documents and its benchmark truth uses:
- * the text is read as UTF-8 (invalid bytes count as U+FFFD), lowercased
- * (Unicode simple lowercase mapping), and cut into tokens, the maximal
+ * the text is read as UTF-8 (invalid bytes count as U+FFFD), case-folded
+ * (Unicode simple case folding), and cut into tokens, the maximal
  * runs of letters, marks and digits (general categories L*, M* and N*:
  * marks, so that Malayalam or Hindi words are not cut at their vowel
- * signs); everything else separates.  The normalised text is the tokens
+ * signs) and the zero-width non-joiner and joiner (U+200C, U+200D),
+ * which spell words in those scripts; everything else separates.  The normalised text is the tokens
  * joined by single spaces.
  *
  * Shingles are the sets of n consecutive tokens (a text of 1 to n-1
