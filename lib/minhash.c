@@ -37,8 +37,12 @@ tok_push(struct mh_scratch *s, uint64_t h)
 	s->tok[s->ntok++] = h;
 }
 
-/* ASCII: 0 separates, else the lowercase byte. */
-static const unsigned char ascii_word[128] = {
+/*
+ * By byte: the lowercase of an ASCII letter or digit, else 0 (ASCII that
+ * separates, and every byte of a multibyte sequence, told apart when the
+ * loop stops), so the inner loops test one table value per byte.
+ */
+static const unsigned char ascii_word[256] = {
 	  0,   0,   0,   0,   0,   0,   0,   0,
 	  0,   0,   0,   0,   0,   0,   0,   0,
 	  0,   0,   0,   0,   0,   0,   0,   0,
@@ -55,6 +59,22 @@ static const unsigned char ascii_word[128] = {
 	104, 105, 106, 107, 108, 109, 110, 111,
 	112, 113, 114, 115, 116, 117, 118, 119,
 	120, 121, 122,   0,   0,   0,   0,   0,
+	  0,   0,   0,   0,   0,   0,   0,   0,
+	  0,   0,   0,   0,   0,   0,   0,   0,
+	  0,   0,   0,   0,   0,   0,   0,   0,
+	  0,   0,   0,   0,   0,   0,   0,   0,
+	  0,   0,   0,   0,   0,   0,   0,   0,
+	  0,   0,   0,   0,   0,   0,   0,   0,
+	  0,   0,   0,   0,   0,   0,   0,   0,
+	  0,   0,   0,   0,   0,   0,   0,   0,
+	  0,   0,   0,   0,   0,   0,   0,   0,
+	  0,   0,   0,   0,   0,   0,   0,   0,
+	  0,   0,   0,   0,   0,   0,   0,   0,
+	  0,   0,   0,   0,   0,   0,   0,   0,
+	  0,   0,   0,   0,   0,   0,   0,   0,
+	  0,   0,   0,   0,   0,   0,   0,   0,
+	  0,   0,   0,   0,   0,   0,   0,   0,
+	  0,   0,   0,   0,   0,   0,   0,   0,
 };
 
 /*
@@ -150,11 +170,11 @@ mh_tokens(struct mh_scratch *s, const struct mh_params *p, const char *text,
 	for (;;) {
 		/* Skip what separates. */
 		while (i < n) {
-			if (t[i] < 0x80) {
-				if (ascii_word[t[i]] != 0)
-					break;
+			if (ascii_word[t[i]] != 0)
+				break;
+			if (t[i] < 0x80)
 				i++;
-			} else if (next_word_cp(t, &i, n, &c, 1)) {
+			else if (next_word_cp(t, &i, n, &c, 1)) {
 				/* A word starts with a non-ASCII letter. */
 				goto word_cp;
 			}
@@ -179,7 +199,7 @@ word_cp:
 		}
 		/* The word: ASCII runs in a tight loop. */
 		for (;;) {
-			while (i < n && t[i] < 0x80 && ascii_word[t[i]] != 0)
+			while (i < n && ascii_word[t[i]] != 0)
 				out[o++] = (char)ascii_word[t[i++]];
 			if (i >= n || t[i] < 0x80)
 				break;
