@@ -463,7 +463,23 @@ band_candidates(struct dedup *d, struct band *t, uint32_t key)
 }
 
 static void
-keep(struct dedup *d, const struct memo *m, const char *id, size_t idlen)
+band_put(struct band *t, uint32_t key, uint32_t doc)
+{
+	size_t j;
+
+	if (2 * (t->n + 1) > t->cap)
+		band_grow(t);
+	j = key & (t->cap - 1);
+	while (t->slot[j].doc != 0)
+		j = (j + 1) & (t->cap - 1);
+	t->slot[j].key = key;
+	t->slot[j].doc = doc + 1;
+	t->n++;
+}
+
+static void
+keep(struct dedup *d, const struct memo *m, const char *id, size_t idlen,
+    int probed)
 {
 	size_t doc = d->ndocs;
 	int added, b;
@@ -482,8 +498,12 @@ keep(struct dedup *d, const struct memo *m, const char *id, size_t idlen)
 	buf_add(&d->ids, id, idlen);
 	buf_addc(&d->ids, '\0');
 	(void)map_put(&d->exact, m->exact[0], m->exact[1], doc + 1, &added);
-	/* find_dup left the free slot at the end of each key's chain. */
 	for (b = 0; b < d->bands; b++) {
+		if (!probed) {
+			band_put(&d->band[b], m->band[b], (uint32_t)doc);
+			continue;
+		}
+		/* find_dup left the free slot at the end of the chain. */
 		d->band[b].slot[d->slotpos[b]].key = m->band[b];
 		d->band[b].slot[d->slotpos[b]].doc = (uint32_t)doc + 1;
 		d->band[b].n++;
@@ -556,13 +576,13 @@ dedup_ordered(struct rec *r, const void *memo, size_t len, struct emit *o,
 	dup = find_dup(d, &m, &sim, &rule);
 	if (r->ref) {
 		if (dup < 0) {
-			keep(d, &m, id, idlen);
+			keep(d, &m, id, idlen, 1);
 			d->ref_kept++;
 		}
 		return 0;
 	}
 	if (dup < 0) {
-		keep(d, &m, id, idlen);
+		keep(d, &m, id, idlen, 1);
 		d->kept++;
 		if (d->mode == MODE_REDUCE)
 			return 0;
@@ -676,21 +696,6 @@ get64(FILE *fp, uint64_t *v)
 }
 
 static void
-band_put(struct band *t, uint32_t key, uint32_t doc)
-{
-	size_t j;
-
-	if (2 * (t->n + 1) > t->cap)
-		band_grow(t);
-	j = key & (t->cap - 1);
-	while (t->slot[j].doc != 0)
-		j = (j + 1) & (t->cap - 1);
-	t->slot[j].key = key;
-	t->slot[j].doc = doc + 1;
-	t->n++;
-}
-
-static void
 index_load(void *arg)
 {
 	struct dedup *d = arg;
@@ -699,7 +704,7 @@ index_load(void *arg)
 	struct memo m;
 	struct buf id = BUF_INIT;
 	FILE *fp;
-	int b, k, added;
+	int b, k;
 
 	if (d->index_in == NULL)
 		return;
@@ -751,26 +756,7 @@ index_load(void *arg)
 		if (fread(id.data, 1, (size_t)len, fp) != (size_t)len)
 			die("%s: truncated index", d->index_in);
 		id.len = (size_t)len;
-		/* As keep() does, with the keys probed here. */
-		if (d->ndocs == d->capdocs) {
-			d->capdocs = d->capdocs ? 2 * d->capdocs : 1024;
-			d->idoff = df_xrealloc(d->idoff, d->capdocs *
-			    sizeof(*d->idoff));
-			if (d->verify)
-				d->sig = df_xrealloc(d->sig, d->capdocs *
-				    MH_BINS * sizeof(*d->sig));
-		}
-		if (d->verify)
-			memcpy(d->sig + d->ndocs * MH_BINS, m.sig,
-			    sizeof(m.sig));
-		d->idoff[d->ndocs] = d->ids.len;
-		buf_add(&d->ids, id.data, id.len);
-		buf_addc(&d->ids, '\0');
-		(void)map_put(&d->exact, m.exact[0], m.exact[1],
-		    d->ndocs + 1, &added);
-		for (b = 0; b < d->bands; b++)
-			band_put(&d->band[b], m.band[b], (uint32_t)d->ndocs);
-		d->ndocs++;
+		keep(d, &m, id.data, id.len, 0);
 		d->index_kept++;
 	}
 	if (ferror(fp))
