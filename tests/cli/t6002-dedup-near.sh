@@ -7,25 +7,6 @@
 # shellcheck source=/dev/null # lib.sh, the sharness-lite
 . "$(dirname "$0")/lib.sh"
 
-# words SEED N: N pseudo-words, one a line, the same for the same SEED.
-words () {
-	awk -v seed="$1" -v n="$2" 'BEGIN {
-		ns = split("ka lo mi ne ru sa ti vo pe da fu gi ho ja ze bu",
-		    syl, " ")
-		x = (seed * 7919 + 17) % 2147483647
-		for (i = 0; i < n; i++) {
-			x = (x * 16807) % 2147483647
-			k = 2 + x % 2
-			w = ""
-			for (j = 0; j < k; j++) {
-				x = (x * 16807) % 2147483647
-				w = w syl[1 + int(x / 1024) % ns]
-			}
-			print w
-		}
-	}'
-}
-
 # record ID: one record of the words on stdin, in sentences of 12 words.
 record () {
 	awk -v id="$1" '{ w[NR] = $0 } END {
