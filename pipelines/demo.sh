@@ -1,7 +1,8 @@
 #!/bin/sh
-# The demo behind 'make demo': news paragraphs (pipelines/data) into a
-# dataset folder with train/val/test splits grouped by site, so no site's
-# text is in two splits; then an audit of the folder for leakage.
+# The demo behind 'make demo': news paragraphs (pipelines/data),
+# deduplicated, into a dataset folder with train/val/test splits grouped
+# by site, so no site's text is in two splits; then an audit of the
+# folder for leakage.
 #
 # Usage: sh pipelines/demo.sh [OUTDIR]   (default demo-out; bin/ on PATH)
 set -eu
@@ -12,11 +13,17 @@ PATH=$top/bin:$PATH
 export PATH
 
 mkdir -p "$out"
-echo "== df-split: $(wc -l <"$here/data/news-paragraphs.jsonl") records," \
-    "grouped by source site, into $out/dataset"
+echo "== df-dedup: $(wc -l <"$here/data/news-paragraphs.jsonl") paragraphs," \
+    "exact and near duplicates out"
+df-dedup --rejects "$out/dups.jsonl" --stats "$out/dedup.stats.json" \
+    "$here/data/news-paragraphs.jsonl" >"$out/unique.jsonl"
+jq -c '{in, out, exact_duplicates, near_duplicates}' "$out/dedup.stats.json"
+echo
+echo "== df-split: $(wc -l <"$out/unique.jsonl") records, grouped by" \
+    "source site, into $out/dataset"
 df-split --key .source --ratios train=0.8,val=0.1,test=0.1 \
     --out-dir "$out/dataset" --stats "$out/split.stats.json" \
-    "$here/data/news-paragraphs.jsonl"
+    "$out/unique.jsonl"
 ls -l "$out/dataset"
 echo
 echo "== the manifest"
