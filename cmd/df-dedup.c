@@ -339,6 +339,25 @@ sketch_record(struct rec *r, struct emit *o, void *wp, struct df_err *e)
 	return 0;
 }
 
+/*
+ * Find the record's text (--field), which must be a string.  Returns 0
+ * with its span, or -1 with e set (reason missing-field).
+ */
+static int
+find_text(const struct dedup *d, const struct rec *r, size_t *off,
+    size_t *len, struct df_err *e)
+{
+	enum json_kind kind;
+
+	if (!field_find(&d->field, r->line, r->obj, off, len, &kind))
+		return df_err_set(e, "missing-field", "field '%s' is missing",
+		    d->field_text);
+	if (kind != JSON_STRING)
+		return df_err_set(e, "missing-field", "field '%s' is not a "
+		    "string", d->field_text);
+	return 0;
+}
+
 /* The drop phase's record function. */
 static int
 drop_record(struct rec *r, struct emit *o, void *wp, struct df_err *e)
@@ -346,18 +365,12 @@ drop_record(struct rec *r, struct emit *o, void *wp, struct df_err *e)
 	struct dedup *d = &D;
 	const char *sh = shard_of(d, r), *info, *msg;
 	uint64_t *at;
-
 	size_t off, len;
-	enum json_kind kind;
 
 	(void)wp;
 	/* As one process would: a record without its text is an error. */
-	if (!field_find(&d->field, r->line, r->obj, &off, &len, &kind))
-		return df_err_set(e, "missing-field", "field '%s' is missing",
-		    d->field_text);
-	if (kind != JSON_STRING)
-		return df_err_set(e, "missing-field", "field '%s' is not a "
-		    "string", d->field_text);
+	if (find_text(d, r, &off, &len, e) < 0)
+		return -1;
 	at = map_get(&d->drops, hash_siphash(7, 8, sh, strlen(sh)),
 	    (uint64_t)r->lineno);
 	if (at == NULL) {
@@ -381,12 +394,8 @@ dedup_record(struct rec *r, struct emit *o, void *wp, struct df_err *e)
 	enum json_kind kind;
 	int b;
 
-	if (!field_find(&d->field, r->line, r->obj, &off, &len, &kind))
-		return df_err_set(e, "missing-field", "field '%s' is missing",
-		    d->field_text);
-	if (kind != JSON_STRING)
-		return df_err_set(e, "missing-field", "field '%s' is not a "
-		    "string", d->field_text);
+	if (find_text(d, r, &off, &len, e) < 0)
+		return -1;
 	buf_reset(&w->text);
 	(void)json_string_decode(r->line + off, len, &w->text);
 	mh_tokens(&w->ms, &d->mp, w->text.data ? w->text.data : "",
@@ -695,6 +704,17 @@ get64(FILE *fp, uint64_t *v)
 	return 0;
 }
 
+/* Read one 64-bit field of the index at path, or exit 2. */
+static uint64_t
+index_get(FILE *fp, const char *path)
+{
+	uint64_t v;
+
+	if (get64(fp, &v) < 0)
+		die("%s: truncated index", path);
+	return v;
+}
+
 static void
 index_load(void *arg)
 {
@@ -715,8 +735,7 @@ index_load(void *arg)
 	    memcmp(magic, INDEX_MAGIC, sizeof(magic)) != 0)
 		die("%s: not a df-dedup index", d->index_in);
 	for (k = 0; k < 7; k++)
-		if (get64(fp, &v[k]) < 0)
-			die("%s: truncated index", d->index_in);
+		v[k] = index_get(fp, d->index_in);
 	if (v[0] != MH_BINS || v[1] != (uint64_t)d->bands ||
 	    v[2] != (uint64_t)d->rows || v[3] != (uint64_t)d->mp.ngram ||
 	    v[4] != (uint64_t)d->mp.chars || v[5] != (uint64_t)d->verify ||
@@ -727,29 +746,24 @@ index_load(void *arg)
 		    (unsigned long long)v[2], (unsigned long long)v[3],
 		    v[4] ? "chars" : "words", v[5] ? "on" : "off",
 		    (unsigned long long)v[6]);
-	if (get64(fp, &n) < 0)
-		die("%s: truncated index", d->index_in);
+	n = index_get(fp, d->index_in);
 	for (i = 0; i < n; i++) {
 		memset(&m, 0, sizeof(m));
-		if (get64(fp, &m.exact[0]) < 0 || get64(fp, &m.exact[1]) < 0)
-			die("%s: truncated index", d->index_in);
-		for (b = 0; b < d->bands; b++) {
-			if (get64(fp, &x) < 0)
-				die("%s: truncated index", d->index_in);
-			m.band[b] = (uint32_t)x;
-		}
+		m.exact[0] = index_get(fp, d->index_in);
+		m.exact[1] = index_get(fp, d->index_in);
+		for (b = 0; b < d->bands; b++)
+			m.band[b] = (uint32_t)index_get(fp, d->index_in);
 		if (d->verify) {
 			for (k = 0; k < MH_BINS; k += 4) {
-				if (get64(fp, &x) < 0)
-					die("%s: truncated index",
-					    d->index_in);
+				x = index_get(fp, d->index_in);
 				m.sig[k] = (uint16_t)x;
 				m.sig[k + 1] = (uint16_t)(x >> 16);
 				m.sig[k + 2] = (uint16_t)(x >> 32);
 				m.sig[k + 3] = (uint16_t)(x >> 48);
 			}
 		}
-		if (get64(fp, &len) < 0 || len > (1U << 30))
+		len = index_get(fp, d->index_in);
+		if (len > (1U << 30))
 			die("%s: truncated index", d->index_in);
 		buf_reset(&id);
 		buf_grow(&id, (size_t)len);

@@ -146,6 +146,20 @@ next_word_cp(const uint8_t *t, int32_t *i, int32_t n, UChar32 *lc, int skip)
 	return 1;
 }
 
+/*
+ * Make room in s->norm, which holds o bytes so far, for what the rest of
+ * the text (left bytes) can become, with slack.  Returns the new output
+ * pointer and sets *cap.
+ */
+static char *
+norm_room(struct mh_scratch *s, size_t o, size_t left, size_t *cap)
+{
+	s->norm.len = o;
+	buf_grow(&s->norm, 64 + left);
+	*cap = s->norm.cap - 1;
+	return s->norm.data;
+}
+
 void
 mh_tokens(struct mh_scratch *s, const struct mh_params *p, const char *text,
     size_t len)
@@ -183,12 +197,8 @@ mh_tokens(struct mh_scratch *s, const struct mh_params *p, const char *text,
 			break;
 		c = -1;
 word_cp:
-		if (o + 8 > cap) {
-			s->norm.len = o;
-			buf_grow(&s->norm, 64 + (len - (size_t)i));
-			out = s->norm.data;
-			cap = s->norm.cap - 1;
-		}
+		if (o + 8 > cap)
+			out = norm_room(s, o, len - (size_t)i, &cap);
 		if (o > 0)
 			out[o++] = ' ';
 		start = o;
@@ -205,12 +215,8 @@ word_cp:
 				break;
 			if (!next_word_cp(t, &i, n, &c, 0))
 				break;
-			if (o + 8 > cap) {
-				s->norm.len = o;
-				buf_grow(&s->norm, 64 + (len - (size_t)i));
-				out = s->norm.data;
-				cap = s->norm.cap - 1;
-			}
+			if (o + 8 > cap)
+				out = norm_room(s, o, len - (size_t)i, &cap);
 			k = (int32_t)o;
 			U8_APPEND_UNSAFE(out, k, c);
 			o = (size_t)k;
