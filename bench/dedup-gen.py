@@ -30,49 +30,12 @@ import random
 import re
 import sys
 import time
-import unicodedata
 import zlib
 
 
 # ---------------------------------------------------------------- tokens --
-# The normalisation of the benchmark truth (see dedup-eval.py): lowercase,
-# tokens = maximal runs of characters of Unicode category L*, N* or M*.
-def _token_re():
-    # \w is exactly L* and N* plus '_' (checked over all of Unicode for
-    # Python 3.11); add the M* marks, and turn '_' into a space first.
-    ranges = []
-    start = None
-    for cp in range(sys.maxunicode + 1):
-        if unicodedata.category(chr(cp))[0] == 'M':
-            if start is None:
-                start = cp
-        elif start is not None:
-            ranges.append((start, cp - 1))
-            start = None
-    cls = ''.join('\\U%08x-\\U%08x' % r for r in ranges)
-    return re.compile('[\\w' + cls + ']+')
-
-
-TOKEN_RE = _token_re()
-ASCII_RE = re.compile('[a-z0-9]+')
-
-
-def tokens(text):
-    """Tokens of the benchmark's normalisation: lowercase, maximal runs of
-    Unicode L*, N*, M* characters."""
-    t = text.lower()
-    if t.isascii():
-        return ASCII_RE.findall(t)
-    return TOKEN_RE.findall(t.replace('_', ' '))
-
-
-def shingles(text):
-    t = tokens(text)
-    if not t:
-        return set()
-    if len(t) < 5:
-        return {' '.join(t)}
-    return {' '.join(t[i:i + 5]) for i in range(len(t) - 4)}
+# The normalisation of the benchmark truth (see dedup-eval.py).
+from dedup_common import tokens, shingles  # noqa: E402,F401
 
 
 def jaccard(a, b):

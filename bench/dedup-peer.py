@@ -28,45 +28,21 @@ unchanged to stdout.  Needs python3-numpy.
 import argparse
 import hashlib
 import json
-import re
 import struct
 import sys
-import unicodedata
 
 import numpy as np
+
+import dedup_common
 
 MERSENNE = np.uint64((1 << 61) - 1)
 MAX_HASH = np.uint64((1 << 32) - 1)
 
 
-def _token_re():
-    # \w is L* and N* plus '_' on Python 3; add the M* marks ('_' -> ' ')
-    ranges = []
-    start = None
-    for cp in range(sys.maxunicode + 1):
-        if unicodedata.category(chr(cp))[0] == 'M':
-            if start is None:
-                start = cp
-        elif start is not None:
-            ranges.append((start, cp - 1))
-            start = None
-    return re.compile('[\\w' + ''.join('\\U%08x-\\U%08x' % r for r in ranges)
-                      + ']+')
-
-
-TOKEN_RE = _token_re()
-ASCII_RE = re.compile('[a-z0-9]+')
-
-
 def shingles(text):
     """The set of word 5-gram shingles, as UTF-8 bytes."""
-    t = text.lower()
-    t = ASCII_RE.findall(t) if t.isascii() else \
-        TOKEN_RE.findall(t.replace('_', ' '))
-    if len(t) < 5:
-        return [' '.join(t).encode('utf-8', 'surrogatepass')] if t else []
     return [s.encode('utf-8', 'surrogatepass')
-            for s in {' '.join(t[i:i + 5]) for i in range(len(t) - 4)}]
+            for s in dedup_common.shingles(text)]
 
 
 def sha1_hash32(data):
