@@ -794,7 +794,6 @@ drop_load(struct dedup *d)
 	ssize_t n;
 	unsigned long lineno = 0, ln;
 	long a_sh, a_ln, a_of, a_sim, a_rule;
-	uint64_t *slot;
 	FILE *fp;
 	int added;
 
@@ -827,7 +826,7 @@ drop_load(struct dedup *d)
 		    o.m[a_sh].val_len, &sh);
 		(void)json_string_decode(line + o.m[a_rule].val_off,
 		    o.m[a_rule].val_len, &rule);
-		slot = map_put(&d->drops, hash_siphash(7, 8, sh.data, sh.len),
+		(void)map_put(&d->drops, hash_siphash(7, 8, sh.data, sh.len),
 		    (uint64_t)ln, d->ndrops + 1, &added);
 		if (!added)
 			continue;
@@ -859,7 +858,6 @@ drop_load(struct dedup *d)
 		buf_add(&d->dropinfo, line + o.m[a_rule].val_off,
 		    o.m[a_rule].val_len);
 		buf_addc(&d->dropinfo, '\0');
-		(void)slot;
 	}
 	if (ferror(fp))
 		die_errno("%s", d->drop_path);
