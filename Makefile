@@ -46,16 +46,18 @@ DEBS = libjq-dev jq libcurl4-openssl-dev libxml2-dev libicu-dev \
 	libsndfile1-dev libsamplerate0-dev check pkg-config python3 \
 	valgrind mandoc
 
-PROGS = df-dedup df-split
+# Every cmd/df-*.c is a program; mk/df-*.mk says what each one links.
+PROGS = $(patsubst cmd/%.c,%,$(sort $(wildcard cmd/df-*.c)))
 LIB_SRCS = $(wildcard lib/*.c)
 LIB_OBJS = $(LIB_SRCS:%.c=$(OUT)/%.o)
 UNIT_SRCS = $(wildcard tests/unit/*.c)
 UNIT_OBJS = $(UNIT_SRCS:%.c=$(OUT)/%.o)
 
-# Libraries each program links (libjq 1.6 has no pkg-config file).
-LIBS_df-dedup = -ljq -lm $(shell pkg-config --libs icu-uc 2>/dev/null)
-LIBS_df-split = -ljq -lm $(shell pkg-config --libs icu-uc 2>/dev/null)
-LIBS_unit = -ljq -lm $(shell pkg-config --libs icu-uc check 2>/dev/null)
+# Libraries each program links (libjq 1.6 has no pkg-config file), from
+# the program's fragment in mk/; the unit tests link what lib/ needs.
+ICU_LIBS := $(shell pkg-config --libs icu-uc icu-i18n 2>/dev/null)
+LIBS_unit = -ljq -lm $(ICU_LIBS) $(shell pkg-config --libs check 2>/dev/null)
+include $(sort $(wildcard mk/*.mk))
 
 .PHONY: all check test unit cli san-check deps demo install uninstall \
 	bench memcheck lint clean
@@ -79,7 +81,16 @@ $(BIN)/%: $(OUT)/cmd/%.o $(OUT)/libdf.a
 $(OUT)/check_unit: $(UNIT_OBJS) $(OUT)/libdf.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $(UNIT_OBJS) $(OUT)/libdf.a $(LIBS_unit)
 
-$(OUT)/tests/unit/%.o: ALL_CFLAGS += $(shell pkg-config --cflags check 2>/dev/null)
+$(OUT)/tests/unit/%.o: ALL_CFLAGS += $(shell pkg-config --cflags check 2>/dev/null) \
+	-I$(OUT)/tests/unit
+
+# The suites run.c runs: every "name_suite(void)" defined in a check_*.c,
+# so a new suite needs no edit elsewhere.
+$(OUT)/tests/unit/suites.inc: $(filter-out %/run.c,$(UNIT_SRCS))
+	@mkdir -p $(@D)
+	sed -n 's/^\([a-z0-9_]*_suite\)(void)$$/SUITE(\1)/p' $^ | sort >$@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+$(UNIT_OBJS): $(OUT)/tests/unit/suites.inc
 
 -include $(LIB_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(PROGS:%=$(OUT)/cmd/%.d)
 
@@ -140,12 +151,15 @@ install: all
 	  install -m 644 man/$$p.1 $(DESTDIR)$(MANDIR)/man1/$$p.1 || exit 1; \
 	done
 	install -m 644 man/df.7 $(DESTDIR)$(MANDIR)/man7/df.7
+	if [ -d data ]; then mkdir -p $(DESTDIR)$(DATADIR) && \
+	  cp -R data/. $(DESTDIR)$(DATADIR)/; fi
 
 uninstall:
 	for p in $(PROGS); do \
 	  rm -f $(DESTDIR)$(BINDIR)/$$p $(DESTDIR)$(MANDIR)/man1/$$p.1; \
 	done
 	rm -f $(DESTDIR)$(MANDIR)/man7/df.7
+	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
 	rm -rf build bin

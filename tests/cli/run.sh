@@ -5,6 +5,7 @@
 #
 #	DF_BIN=/abs/path/to/bin sh tests/cli/run.sh [-v]
 #
+# DF_TESTS='t3*' runs only the scripts whose names match the pattern.
 # DF_BIN (default: the bin/ beside tests/) goes first on PATH.  With
 # DF_VALGRIND=1 each df-* program runs under valgrind's memcheck instead,
 # so a memory error or a leak makes it exit 99 and the test fail.  A
@@ -57,6 +58,11 @@ pass=0 fail=0
 for t in "$TEST_DIR"/t[0-9]*.sh; do
 	[ -f "$t" ] || continue
 	name=${t##*/}
+	case $name in
+	# shellcheck disable=SC2254 # the pattern is the point
+	${DF_TESTS:-*}) ;;
+	*) continue ;;
+	esac
 	out=$(sh "$t" "$@" 2>&1)
 	rc=$?
 	last=$(printf '%s\n' "$out" | tail -n 1)

@@ -1,0 +1,2 @@
+# df-dedup: what it links.
+LIBS_df-dedup = -ljq -lm $(ICU_LIBS)
