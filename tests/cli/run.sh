@@ -58,8 +58,8 @@ pass=0 fail=0
 for t in "$TEST_DIR"/t[0-9]*.sh; do
 	[ -f "$t" ] || continue
 	name=${t##*/}
-	case $name in
 	# shellcheck disable=SC2254 # the pattern is the point
+	case $name in
 	${DF_TESTS:-*}) ;;
 	*) continue ;;
 	esac
