@@ -138,10 +138,12 @@ demo: deps
 	$(MAKE) all
 	sh pipelines/demo.sh
 
-# The benchmarks' peers need more than the build (numpy for df-dedup's).
+# The benchmarks' peers need more than the build: BENCH_DEBS, added to by
+# the fragments in mk/.  BENCH='split dedup' runs only those.
+BENCH_DEBS += jq python3 python3-numpy bc
 bench: all
-	$(MAKE) deps DEBS="jq python3 python3-numpy bc"
-	sh bench/run.sh
+	$(MAKE) deps DEBS="$(sort $(BENCH_DEBS))"
+	BENCH="$(BENCH)" sh bench/run.sh
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
