@@ -533,6 +533,27 @@ process_item(struct filter *f, struct worker *w, struct batch *b,
 	it->diag_len = b->diag.len - it->diag_off;
 }
 
+/*
+ * Offer a line that is not JSON to the program's bare hook; when it
+ * makes a record of it, the item is that record from now on.
+ */
+static int
+bare_line(struct filter *f, struct batch *b, struct item *it)
+{
+	struct buf rec = BUF_INIT;
+	int took;
+
+	took = f->bare(b->text.data + it->off, it->len, &rec, f->arg);
+	if (took) {
+		it->off = b->text.len;
+		it->len = rec.len;
+		buf_add(&b->text, rec.data, rec.len);
+		buf_addc(&b->text, '\0');
+	}
+	buf_release(&rec);
+	return took;
+}
+
 static void
 process_item_work(struct filter *f, struct worker *w, struct batch *b,
     struct item *it)
@@ -542,7 +563,7 @@ process_item_work(struct filter *f, struct worker *w, struct batch *b,
 	struct df_err e = { "", NULL };
 	enum json_kind kind;
 	char err[160];
-	int truth;
+	int rc, truth;
 
 	if (it->kind == ITEM_TOOLONG) {
 		snprintf(err, sizeof(err), "record of %llu bytes is over "
@@ -550,8 +571,13 @@ process_item_work(struct filter *f, struct worker *w, struct batch *b,
 		reject(&o, NULL, "too-large", err, NULL, 1);
 		return;
 	}
-	if (json_scan_object(b->text.data + it->off, it->len, &w->obj, &kind,
-	    err, sizeof(err)) < 0) {
+	rc = json_scan_object(b->text.data + it->off, it->len, &w->obj, &kind,
+	    err, sizeof(err));
+	if (rc < 0 && kind == JSON_OBJECT && f->bare != NULL &&
+	    bare_line(f, b, it))
+		rc = json_scan_object(b->text.data + it->off, it->len, &w->obj,
+		    &kind, err, sizeof(err));
+	if (rc < 0) {
 		const char *reason = "invalid-json";
 
 		if (kind != JSON_OBJECT && strcmp(err, "not a JSON object") == 0)

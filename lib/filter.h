@@ -174,6 +174,13 @@ struct filter {
 	 * held up.
 	 */
 	size_t lookahead;
+	/*
+	 * Optional: a line that is not JSON is offered here before it is
+	 * rejected.  Return 1 after appending to rec the JSON object to use
+	 * in its place (df-fetch reads a bare URL as {"url":"..."}), or 0
+	 * to reject the line as usual.  Runs on the worker threads.
+	 */
+	int (*bare)(const char *line, size_t len, struct buf *rec, void *arg);
 
 	/* For --stats. */
 	int argc;
