@@ -28,6 +28,7 @@
  */
 #include <ctype.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -227,7 +228,7 @@ static const char *const boil_sub[] = { "comment", "disqus", "newsletter",
 	"banner", "shoutbox", "community", "pagination", "pager", "menu",
 	"navbar", "navigation", "topnav", "dateline", "timestamp",
 	"read-more", "readmore", "more-stories", "morestories", "toolbar",
-	"widget", "-ad-", "ad-slot", "adslot", "ad-container", "adunit",
+	"-ad-", "ad-slot", "adslot", "ad-container", "adunit",
 	"ad-unit", "ad-wrapper", "dfp", "paywall", "tag-list", "taglist",
 	"article-tags", "post-tags", "entry-meta", "post-meta", "article-meta",
 	"print-", "rss", "agegate", NULL };
@@ -451,6 +452,8 @@ finish(struct ctx *c, xmlNodePtr n)
 		x->flags &= ~(unsigned)F_BOILER;
 	if (x->tag == T_P)
 		x->np++;
+	else if (x->direct >= 50 && !is_heading(x->tag))
+		x->np += 1 + x->direct / 200;	/* text between <br>s */
 	else if (x->tag == T_LI)
 		x->nli++;
 	else if (is_heading(x->tag))
@@ -594,6 +597,12 @@ scorable(struct ctx *c, xmlNodePtr n)
 	return 0;
 }
 
+static int
+own_para(int t)
+{
+	return t == T_P || t == T_PRE || t == T_TD || t == T_DD;
+}
+
 /* Pass 3: Readability's scoring, over live elements only. */
 static void
 score(struct ctx *c, xmlNodePtr root)
@@ -611,7 +620,13 @@ score(struct ctx *c, xmlNodePtr root)
 			if (scorable(c, n) && x->text >= 25) {
 				s = 1 + x->commas + (x->text / 100.0 > 3 ? 3 :
 				    x->text / 100.0);
-				for (a = n->parent, level = 0; a != NULL &&
+				/*
+				 * Text straight in a container is its own
+				 * paragraph: Readability wraps it in a <p>
+				 * first, so the container is level 0.
+				 */
+				a = own_para(x->tag) ? n->parent : n;
+				for (level = 0; a != NULL &&
 				    level < 5 && HASNI(a); a = a->parent,
 				    level++) {
 					struct ni *y = NI(c, a);
@@ -732,6 +747,15 @@ choose(struct ctx *c, xmlNodePtr root)
 		}
 	}
 found:
+	if (getenv("DF_EXTRACT_DEBUG") != NULL)
+		for (i = 0; i < NTOP && top[i] != NULL; i++) {
+			char ci[200];
+
+			class_id(top[i], ci, sizeof(ci));
+			fprintf(stderr, "top %d: %s [%s] score %.1f text %u "
+			    "link %u\n", i, (const char *)top[i]->name, ci, ts[i],
+			    NI(c, top[i])->text, NI(c, top[i])->link);
+		}
 	best = top[0];
 	if (best == NULL || NI(c, best)->tag == T_BODY || NI(c, best)->tag ==
 	    T_HTML) {
@@ -1442,6 +1466,16 @@ run(struct ctx *c, xmlNodePtr root, struct buf *b)
 	w.c = c;
 	w.b = b;
 	w.md = c->o->format == EXTRACT_MARKDOWN;
+	if (getenv("DF_EXTRACT_DEBUG") != NULL)
+		for (i = 0; i < c->nroots; i++) {
+			char ci[200];
+
+			class_id(c->roots[i], ci, sizeof(ci));
+			fprintf(stderr, "root %zu: %s [%s] text %u%s\n", i,
+			    (const char *)c->roots[i]->name, ci,
+			    NI(c, c->roots[i])->text, c->roots[i] == c->top ?
+			    " (top)" : "");
+		}
 	for (i = 0; i < c->nroots; i++)
 		if (live(c, c->roots[i]))
 			render(&w, c->roots[i]);
