@@ -66,6 +66,7 @@ struct ni {
 	unsigned commas;
 	unsigned np, nimg, nli, ninput, nembed, nhead;
 	unsigned direct;	/* direct text characters */
+	unsigned quote;		/* text inside <blockquote> */
 	double score;
 };
 
@@ -438,6 +439,7 @@ add_up(struct ni *p, const struct ni *x)
 	p->ninput += x->ninput;
 	p->nembed += x->nembed;
 	p->nhead += x->nhead;
+	p->quote += x->quote;
 }
 
 /* Pass 2 for one element on the way up: its counts are complete. */
@@ -458,6 +460,12 @@ finish(struct ctx *c, xmlNodePtr n)
 		x->nli++;
 	else if (is_heading(x->tag))
 		x->nhead += x->text;
+	if (x->tag == T_BLOCKQUOTE)
+		x->quote = x->text;
+	/* An embedded quote (a tweet, say) is content whatever its box. */
+	if ((x->flags & F_BOILER) && x->quote * 2 >= x->text && x->text > 0 &&
+	    !(x->flags & F_COMMENTS))
+		x->flags &= ~(unsigned)F_BOILER;
 	if ((x->flags & F_BOILER) && !c->relax) {
 		x->flags |= F_GONE;
 		return;
@@ -591,7 +599,7 @@ scorable(struct ctx *c, xmlNodePtr n)
 	case T_P: case T_PRE: case T_TD: case T_DD:
 		return 1;
 	case T_DIV: case T_SECTION: case T_ARTICLE: case T_SPAN: case T_FONT:
-	case T_CENTER: case T_BLOCKQUOTE: case T_LI:
+	case T_CENTER: case T_BLOCKQUOTE:
 		return x->direct >= 25;
 	}
 	return 0;
@@ -854,9 +862,9 @@ clean_away(struct ctx *c, xmlNodePtr n)
 	    t == T_OL || t == T_DL || t == T_FORM || t == T_HEADER ||
 	    t == T_CENTER))
 		return 0;
-	if (x->flags & F_MARK)
+	if ((x->flags & F_MARK) || (x->quote * 2 >= x->text && x->text > 0))
 		return 0;
-	if (weight + ((x->flags & F_CAND) ? x->score : 0) < 0)
+	if (weight + ((x->flags & F_CAND) && !is_list ? x->score : 0) < 0)
 		return 1;
 	if (x->commas >= 10)
 		return 0;
