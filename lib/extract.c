@@ -894,8 +894,16 @@ clean_away(struct ctx *c, xmlNodePtr n)
 
 /* Rendering. */
 
+/* A block of the output: where it starts (its separator) and ends. */
+struct block {
+	size_t start, text, end;
+	int heading;
+};
+
 struct out {
 	struct ctx *c;
+	struct block *blk;
+	size_t nblk, capblk;
 	struct buf *b;
 	struct buf line;	/* the current block's inline text */
 	int md;
@@ -987,6 +995,41 @@ md_text(struct buf *b, const char *s, size_t n, int line_start)
 	}
 }
 
+/* Record the block just written, from start to the end of the output. */
+static void
+add_block(struct out *w, size_t start, int heading)
+{
+	struct block *k;
+	size_t t = start;
+
+	if (w->nblk == w->capblk) {
+		w->capblk = w->capblk ? 2 * w->capblk : 64;
+		w->blk = df_xrealloc(w->blk, w->capblk * sizeof(*w->blk));
+	}
+	while (t < w->b->len && (w->b->data[t] == '\n' || w->b->data[t] ==
+	    '>' || w->b->data[t] == ' '))
+		t++;
+	k = &w->blk[w->nblk++];
+	k->start = start;
+	k->text = t;
+	k->end = w->b->len;
+	k->heading = heading;
+}
+
+/* Whether a[0..n) and the C string b are the same text, case aside. */
+static int
+same_text(const char *a, size_t n, const char *b)
+{
+	size_t i;
+
+	if (strlen(b) != n)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (tolower((unsigned char)a[i]) != tolower((unsigned char)b[i]))
+			return 0;
+	return 1;
+}
+
 /* Write the open block's text, if any. */
 static void
 flush(struct out *w)
@@ -999,7 +1042,12 @@ flush(struct out *w)
 		s++;
 	while (e > s && l->data[e - 1] == ' ')
 		e--;
+	if (s < e && w->nblk < 4 && !w->item && w->c->title != NULL &&
+	    same_text(l->data + s, e - s, w->c->title))
+		s = e;	/* the headline again */
 	if (s < e) {
+		size_t start = w->b->len;
+
 		block_sep(w, w->item);
 		prefix(w, 1);
 		if (w->md && w->heading) {
@@ -1015,6 +1063,7 @@ flush(struct out *w)
 		w->tight = w->item;
 		if (w->item)
 			w->item = 2;	/* later blocks of the item: indent */
+		add_block(w, start, w->heading);
 	}
 	buf_reset(l);
 	w->sp = 0;
@@ -1062,7 +1111,7 @@ render_pre(struct out *w, xmlNodePtr n)
 {
 	struct buf t = BUF_INIT;
 	const char *cls = NULL, *lang = NULL;
-	size_t s = 0, e, i, ticks = 0, run = 0;
+	size_t s = 0, e, i, ticks = 0, run = 0, start;
 	xmlNodePtr k;
 
 	flush(w);
@@ -1078,6 +1127,7 @@ render_pre(struct out *w, xmlNodePtr n)
 		buf_release(&t);
 		return;
 	}
+	start = w->b->len;
 	block_sep(w, 0);
 	w->tight = 0;
 	if (w->md) {
@@ -1107,6 +1157,7 @@ render_pre(struct out *w, xmlNodePtr n)
 		for (i = 0; i < (ticks >= 3 ? ticks + 1 : 3); i++)
 			buf_addc(w->b, '`');
 	}
+	add_block(w, start, 0);
 	buf_release(&t);
 }
 
@@ -1187,8 +1238,10 @@ render_table(struct out *w, xmlNodePtr t)
 	xmlNodePtr n = t, k;
 	int rows = 0, cols, maxcols = 0, i;
 	struct buf row = BUF_INIT;
+	size_t start;
 
 	flush(w);
+	start = w->b->len;
 	for (;;) {
 		int down = 0;
 
@@ -1250,6 +1303,8 @@ render_table(struct out *w, xmlNodePtr t)
 	}
 done:
 	w->tight = 0;
+	if (rows > 0)
+		add_block(w, start, 0);
 	buf_release(&row);
 }
 
@@ -1459,6 +1514,65 @@ reset(struct ctx *c, xmlNodePtr root)
 	}
 }
 
+/* Phrases of the boxes around an article: newsletter, follow, rights. */
+static const char *const edge_phrases[] = { "subscribe", "newsletter",
+	"sign up", "signup", "click here", "follow us", "follow her",
+	"follow him", "follow me", "all rights reserved", "copyright",
+	"\xc2\xa9", "tell us what", "share this", "read more", "related:",
+	"advertisement", "have a tip", "may be reached at", "contact us",
+	"email us", "comments", "delivered to your inbox", "sponsored",
+	"posted in", "filed under", "tagged", "tags:", "more:", "see also",
+	NULL };
+
+static int
+edge_boiler(const char *p, size_t n)
+{
+	char s[320];
+	size_t i;
+
+	if (extract_chars(p, n) > 250)
+		return 0;
+	for (i = 0; i < n && i + 1 < sizeof(s); i++)
+		s[i] = (char)tolower((unsigned char)p[i]);
+	s[i] = '\0';
+	return has_any(s, edge_phrases);
+}
+
+/*
+ * Leave out headings at the end, and short blocks at either end that read
+ * as the boxes around an article.
+ */
+static void
+trim_edges(struct out *w)
+{
+	struct block *k;
+	size_t cut, i, n = 0;
+
+	while (w->nblk > 0) {
+		k = &w->blk[w->nblk - 1];
+		if (!k->heading && !edge_boiler(w->b->data + k->text, k->end -
+		    k->text))
+			break;
+		if (n++ >= 4)
+			break;
+		w->b->len = k->start;
+		w->nblk--;
+	}
+	for (i = 0; i < w->nblk && i < 2; i++) {
+		k = &w->blk[i];
+		if (!edge_boiler(w->b->data + k->text, k->end - k->text))
+			break;
+	}
+	if (i > 0 && i < w->nblk) {
+		cut = w->blk[i].text;
+		memmove(w->b->data, w->b->data + cut, w->b->len - cut);
+		w->b->len -= cut;
+	} else if (i > 0)
+		w->b->len = 0;
+	if (w->b->cap)
+		w->b->data[w->b->len] = '\0';
+}
+
 /* One run of the passes; the text in b. */
 static void
 run(struct ctx *c, xmlNodePtr root, struct buf *b)
@@ -1487,14 +1601,9 @@ run(struct ctx *c, xmlNodePtr root, struct buf *b)
 	for (i = 0; i < c->nroots; i++)
 		if (live(c, c->roots[i]))
 			render(&w, c->roots[i]);
+	trim_edges(&w);
 	buf_release(&w.line);
-}
-
-/* Drop trailing headings (a heading with nothing after it). */
-static void
-trim_tail(struct buf *b)
-{
-	(void)b;
+	free(w.blk);
 }
 
 void
@@ -1568,7 +1677,6 @@ extract_page(const char *html, size_t n, const char *url,
 			mark_and_count(&c, root);
 		}
 	}
-	trim_tail(&r->text);
 	if (o->comments) {
 		struct out w;
 
@@ -1584,6 +1692,7 @@ extract_page(const char *html, size_t n, const char *url,
 			render(&w, c.comments[i]);
 		}
 		buf_release(&w.line);
+		free(w.blk);
 	}
 	extract_normalize(&r->text, o->norm);
 	extract_normalize(&r->comments, o->norm);
