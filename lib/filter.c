@@ -1465,7 +1465,8 @@ filter_run(struct filter *f, int argc, char *argv[])
 		if (pthread_create(&ws[i].tid, NULL, worker_main, &ws[i]))
 			die("cannot start a worker thread");
 	}
-	max_lines = f->strict || f->unbuffered ? 1 : BATCH_LINES;
+	max_lines = f->strict || f->unbuffered ? 1 : f->batch_lines > 0 ?
+	    (size_t)f->batch_lines : BATCH_LINES;
 	maxinflight = (size_t)(2 * nw + 2);
 	memset(&rd, 0, sizeof(rd));
 
