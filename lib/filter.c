@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
@@ -1393,6 +1394,23 @@ head_done(void)
 	return d;
 }
 
+/* Whether the reader has a line or its input has bytes ready now. */
+static int
+input_ready(const struct reader *rd)
+{
+	struct pollfd p;
+
+	if (rd->cur >= ninputs || rd->eof)
+		return 1;
+	if (rd->start < rd->end && memchr(rd->buf + rd->start, '\n',
+	    rd->end - rd->start) != NULL)
+		return 1;
+	p.fd = inputs[rd->cur].fd;
+	p.events = POLLIN;
+	p.revents = 0;
+	return poll(&p, 1, 0) > 0;
+}
+
 /* Wait for the oldest batch to be processed and take it off the list. */
 static struct batch *
 take_head(void)
@@ -1484,8 +1502,12 @@ filter_run(struct filter *f, int argc, char *argv[])
 			continue;
 		}
 		submit(b);
+		/*
+		 * With -u, a record must come out before we block waiting
+		 * for more input: drain when no input is ready.
+		 */
 		while (!stop && norder > 0 && (norder >= maxinflight ||
-		    head_done())) {
+		    head_done() || (f->unbuffered && !input_ready(&rd)))) {
 			b = take_head();
 			if (batch_commit(f, &w0, b) > 0 && f->strict)
 				stop = 1;
