@@ -1530,7 +1530,8 @@ filter_run(struct filter *f, int argc, char *argv[])
 		if (pthread_create(&ws[i].tid, NULL, worker_main, &ws[i]))
 			die("cannot start a worker thread");
 	}
-	max_lines = f->strict || f->unbuffered ? 1 : BATCH_LINES;
+	max_lines = f->strict || f->unbuffered ? 1 : f->batch_lines > 0 ?
+	    (size_t)f->batch_lines : BATCH_LINES;
 	maxinflight = (size_t)(2 * nw + 2);
 	if (f->ordered != NULL && f->lookahead > 0)
 		maxinflight = (size_t)-1;	/* bounded by lookahead */
@@ -1568,9 +1569,13 @@ filter_run(struct filter *f, int argc, char *argv[])
 			submit(b);
 			pending += b->n;
 		}
+		/*
+		 * With -u, a record must come out before we block waiting
+		 * for more input: drain when no input is ready.
+		 */
 		while (!stop && norder > 0 && (norder >= maxinflight ||
 		    (head_done() && lookahead_met(f, &rd, pending -
-		    order[0]->n)))) {
+		    order[0]->n)) || (f->unbuffered && !input_ready(&rd)))) {
 			b = take_head();
 			pending -= b->n;
 			if (batch_commit(f, &w0, b) > 0 && f->strict)

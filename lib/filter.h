@@ -158,6 +158,12 @@ struct filter {
 	int nchan;
 	int one_to_one;		/* every record in is one out or rejected */
 	/*
+	 * Records per batch handed to a worker (0: the default, 2048).  A
+	 * program whose records each take long (a file to convert) sets a
+	 * small number so that -j spreads even a short input.
+	 */
+	int batch_lines;
+	/*
 	 * The first nref operands are reference data (df-dedup --against):
 	 * their records reach the program with rec.ref set, must not be
 	 * emitted, and are counted as "reference", not "in".
