@@ -856,6 +856,12 @@ tok_name(const struct tok *t)
 	return t->name;
 }
 
+int
+tok_splits_locally(const struct tok *t)
+{
+	return t->kind == TK_TIKTOKEN || t->kind == TK_CHARS;
+}
+
 const uint8_t *
 tok_token_bytes(const struct tok *t, uint32_t id, size_t *len)
 {

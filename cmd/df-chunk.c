@@ -1,0 +1,1077 @@
+/*
+ * df-chunk: cut texts into token-bounded chunks, or count their tokens.
+ *
+ * Counts are exact for the tokenizer (lib/tok.h: tiktoken's cl100k_base
+ * and o200k_base, a tokenizer.json, code points or ICU words).  The text
+ * is tokenized once; the pre-tokenizer's pieces, with their token counts
+ * and running sums, give the exact count of any stretch between piece
+ * ends (a trailing whitespace run is counted again, as tiktoken's
+ * \s+(?!\S) sees it differently at the end of a text).  Chunks start and
+ * end at piece ends that are grapheme-cluster boundaries, chosen by the
+ * strategy's boundaries in order (recursive: blank lines, line breaks,
+ * ICU sentences, words, pieces, grapheme clusters), packing neighbours up
+ * to the budget.  Every chunk gets an id from its parent's and its index,
+ * its token count and its code-point offsets in the parent text.
+ */
+#include <getopt.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <unicode/ubrk.h>
+#include <unicode/uchar.h>
+#include <unicode/unorm2.h>
+#include <unicode/ustring.h>
+#include <unicode/utext.h>
+#include <unicode/utf8.h>
+
+#include "cli.h"
+#include "filter.h"
+#include "hash.h"
+#include "tok.h"
+
+#define USAGE \
+"df-chunk [-hquV] [-j N] [--count] [--count-field PATH] [--data-dir DIR]\n" \
+"                [--field PATH] [--max-record BYTES] [--max-tokens N]\n" \
+"                [--min-tokens N] [--normalize nfc|nfkc] [--overlap N]\n" \
+"                [--progress] [--rejects FILE] [--stats FILE]\n" \
+"                [--strategy recursive|sentence|paragraph|fixed] [--strict]\n" \
+"                [--tokenizer NAME|FILE] [--where EXPR] [file ...]"
+
+#define HELP \
+"Cut texts into chunks of at most --max-tokens tokens, or count tokens.\n" \
+"\n" \
+"      --count           add the token count (--count-field) to each\n" \
+"                        record instead of chunking it\n" \
+"      --count-field PATH  where token counts go (default .tokens)\n" \
+"      --data-dir DIR    where the tokenizer rank files are (default\n" \
+"                        $DF_DATADIR, then the installed data)\n" \
+"      --field PATH      the text to cut or count (default .text)\n" \
+"      --max-tokens N    tokens per chunk at most (default 512)\n" \
+"      --min-tokens N    merge a chunk of fewer tokens into a neighbour\n" \
+"                        when the two fit (default 0)\n" \
+"      --normalize FORM  nfc or nfkc the text before anything else\n" \
+"      --overlap N       start each chunk with up to N tokens of the end\n" \
+"                        of the one before (default 0)\n" \
+"      --strategy S      recursive (default: blank lines, lines,\n" \
+"                        sentences, words, grapheme clusters), sentence,\n" \
+"                        paragraph or fixed (exact token windows)\n" \
+"      --tokenizer T     cl100k_base (default), o200k_base, chars, words\n" \
+"                        or a Hugging Face tokenizer.json file\n" \
+FILTER_LONGOPTS_HELP
+
+enum {
+	OPT_COUNT = FILTER_OPT_LAST,
+	OPT_COUNT_FIELD,
+	OPT_DATA_DIR,
+	OPT_FIELD,
+	OPT_MAX_TOKENS,
+	OPT_MIN_TOKENS,
+	OPT_NORMALIZE,
+	OPT_OVERLAP,
+	OPT_STRATEGY,
+	OPT_TOKENIZER
+};
+
+static const struct option longopts[] = {
+	{ "count", no_argument, NULL, OPT_COUNT },
+	{ "count-field", required_argument, NULL, OPT_COUNT_FIELD },
+	{ "data-dir", required_argument, NULL, OPT_DATA_DIR },
+	{ "field", required_argument, NULL, OPT_FIELD },
+	{ "help", no_argument, NULL, 'h' },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "max-record", required_argument, NULL, FILTER_OPT_MAX_RECORD },
+	{ "max-tokens", required_argument, NULL, OPT_MAX_TOKENS },
+	{ "min-tokens", required_argument, NULL, OPT_MIN_TOKENS },
+	{ "normalize", required_argument, NULL, OPT_NORMALIZE },
+	{ "overlap", required_argument, NULL, OPT_OVERLAP },
+	{ "progress", no_argument, NULL, FILTER_OPT_PROGRESS },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "rejects", required_argument, NULL, FILTER_OPT_REJECTS },
+	{ "stats", required_argument, NULL, FILTER_OPT_STATS },
+	{ "strategy", required_argument, NULL, OPT_STRATEGY },
+	{ "strict", no_argument, NULL, FILTER_OPT_STRICT },
+	{ "tokenizer", required_argument, NULL, OPT_TOKENIZER },
+	{ "unbuffered", no_argument, NULL, 'u' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "where", required_argument, NULL, FILTER_OPT_WHERE },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* Boundary levels, coarsest first. */
+enum level { LV_PARA, LV_LINE, LV_SENT, LV_WORD, LV_PIECE, LV_GRAPH };
+
+enum strategy { ST_RECURSIVE, ST_SENTENCE, ST_PARAGRAPH, ST_FIXED };
+static const char *const strategy_name[] = { "recursive", "sentence",
+	"paragraph", "fixed" };
+static const enum level strategy_levels[3][7] = {
+	{ LV_PARA, LV_LINE, LV_SENT, LV_WORD, LV_PIECE, LV_GRAPH },
+	{ LV_SENT, LV_WORD, LV_PIECE, LV_GRAPH },
+	{ LV_PARA, LV_SENT, LV_WORD, LV_PIECE, LV_GRAPH },
+};
+
+/* The output fields, in the order they are set. */
+enum { OF_TEXT, OF_ID, OF_PARENT, OF_INDEX, OF_COUNT, OF_TOKENS, OF_START,
+	OF_END, NOF };
+
+struct chunk {
+	const char *field_text;
+	struct field field;
+	const char *count_field_text;
+	struct field out[NOF];
+	const char *tokenizer;
+	struct tok *tok;
+	int local;		/* tok_splits_locally() */
+	long long max_tokens, min_tokens, overlap;
+	enum strategy strategy;
+	int count_only;
+	const UNormalizer2 *norm;
+	UBreakIterator *sent_tpl, *char_tpl;
+
+	atomic_ullong n_chunks, n_tokens, n_oversize;
+};
+
+static struct chunk C;
+
+#define NOK SIZE_MAX	/* a chunk end that is not a piece end */
+
+/* A chunk: bytes [a, b) of the text; ka, kb its pieces or NOK. */
+struct seg {
+	size_t a, b, ka, kb;
+	uint64_t tokens;
+};
+
+struct wctx {
+	struct buf raw, norm, val[NOF], idjson;
+	const char *t;		/* the text being cut */
+	size_t len;
+	struct tok_piece *p;	/* its pieces */
+	size_t np, pcap;
+	uint64_t *csum;		/* csum[k]: tokens of pieces [0, k) */
+	size_t ccap;
+	struct seg *seg;
+	size_t nseg, segcap;
+	size_t *kb;		/* scratch: boundaries at one level */
+	size_t kbcap;
+	uint32_t *ids;
+	size_t nids, idcap;
+	size_t *tend;
+	size_t tcap;
+	UChar *u16a, *u16b;
+	int32_t u16cap;
+	UText *ut;
+	UBreakIterator *sent, *chr;
+	int sent_set, chr_set, ut_set;
+	uint64_t budget;
+};
+
+static void *
+worker_new(void *arg)
+{
+	struct chunk *c = arg;
+	struct wctx *w = df_xcalloc(1, sizeof(*w));
+	UErrorCode ec = U_ZERO_ERROR;
+
+	if (!c->count_only) {
+		w->sent = ubrk_clone(c->sent_tpl, &ec);
+		w->chr = ubrk_clone(c->char_tpl, &ec);
+		if (U_FAILURE(ec))
+			die("ICU break iterators: %s", u_errorName(ec));
+	}
+	return w;
+}
+
+static void
+worker_free(void *p)
+{
+	struct wctx *w = p;
+	int i;
+
+	buf_release(&w->raw);
+	buf_release(&w->norm);
+	buf_release(&w->idjson);
+	for (i = 0; i < NOF; i++)
+		buf_release(&w->val[i]);
+	free(w->p);
+	free(w->csum);
+	free(w->seg);
+	free(w->kb);
+	free(w->ids);
+	free(w->tend);
+	free(w->u16a);
+	free(w->u16b);
+	if (w->sent != NULL)
+		ubrk_close(w->sent);
+	if (w->chr != NULL)
+		ubrk_close(w->chr);
+	if (w->ut != NULL)
+		utext_close(w->ut);
+	free(w);
+}
+
+/* ------------------------------------------------------------------ */
+/* Text in                                                              */
+
+/*
+ * Normalize s[0..len) to NFC or NFKC into w->norm.  Returns 0, or -1
+ * with e set when ICU fails (a text above 2^31 UTF-16 units).
+ */
+static int
+normalize(struct wctx *w, const char *s, size_t len, struct df_err *e)
+{
+	UErrorCode ec = U_ZERO_ERROR;
+	int32_t n16, nn, n8;
+	size_t i;
+
+	for (i = 0; i < len && (unsigned char)s[i] < 0x80; i++)
+		;
+	buf_reset(&w->norm);
+	if (i == len) {		/* ASCII is in every normal form */
+		buf_add(&w->norm, s, len);
+		return 0;
+	}
+	if (len > INT32_MAX / 4)
+		return df_err_set(e, "too-long", "text of %zu bytes is too "
+		    "long to normalize", len);
+	if (w->u16cap < (int32_t)len + 1) {
+		w->u16cap = (int32_t)len + 1;
+		w->u16a = df_xrealloc(w->u16a, (size_t)w->u16cap *
+		    sizeof(UChar));
+	}
+	u_strFromUTF8WithSub(w->u16a, w->u16cap, &n16, s, (int32_t)len,
+	    0xFFFD, NULL, &ec);
+	if (U_FAILURE(ec))
+		return df_err_set(e, "normalize", "ICU: %s", u_errorName(ec));
+	for (;;) {
+		int32_t cap = w->u16cap * 2 + 16;
+
+		w->u16b = df_xrealloc(w->u16b, (size_t)cap * sizeof(UChar));
+		ec = U_ZERO_ERROR;
+		nn = unorm2_normalize(C.norm, w->u16a, n16, w->u16b, cap, &ec);
+		if (ec != U_BUFFER_OVERFLOW_ERROR)
+			break;
+		w->u16cap *= 2;
+		w->u16a = df_xrealloc(w->u16a, (size_t)w->u16cap *
+		    sizeof(UChar));
+	}
+	if (U_FAILURE(ec))
+		return df_err_set(e, "normalize", "ICU: %s", u_errorName(ec));
+	ec = U_ZERO_ERROR;
+	u_strToUTF8(NULL, 0, &n8, w->u16b, nn, &ec);
+	buf_grow(&w->norm, (size_t)n8 + 1);
+	ec = U_ZERO_ERROR;
+	u_strToUTF8(w->norm.data, n8 + 1, &n8, w->u16b, nn, &ec);
+	if (U_FAILURE(ec))
+		return df_err_set(e, "normalize", "ICU: %s", u_errorName(ec));
+	w->norm.len = (size_t)n8;
+	return 0;
+}
+
+/*
+ * Read the record's text into w->t/w->len.  Returns 0, or -1 with e set:
+ * missing-field, not-a-string or empty-text.
+ */
+static int
+get_text(struct wctx *w, struct rec *r, struct df_err *e)
+{
+	size_t off, len;
+	enum json_kind kind;
+
+	if (!field_find(&C.field, r->line, r->obj, &off, &len, &kind) ||
+	    kind == JSON_NULL)
+		return df_err_set(e, "missing-field", "field '%s' is missing",
+		    C.field_text);
+	if (kind != JSON_STRING)
+		return df_err_set(e, "not-a-string", "field '%s' is not a "
+		    "string", C.field_text);
+	buf_reset(&w->raw);
+	(void)json_string_decode(r->line + off, len, &w->raw);
+	if (w->raw.len == 0)
+		return df_err_set(e, "empty-text", "field '%s' is empty",
+		    C.field_text);
+	w->t = w->raw.data;
+	w->len = w->raw.len;
+	if (C.norm != NULL) {
+		if (normalize(w, w->raw.data, w->raw.len, e) < 0)
+			return -1;
+		w->t = w->norm.data ? w->norm.data : "";
+		w->len = w->norm.len;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Counting                                                             */
+
+static inline size_t
+pos(const struct wctx *w, size_t k)
+{
+	return k == 0 ? 0 : w->p[k - 1].end;
+}
+
+/* The first piece index k with pos(k) > x, in [lo, hi]. */
+static size_t
+piece_after(const struct wctx *w, size_t x, size_t lo, size_t hi)
+{
+	size_t mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (pos(w, mid) > x)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+/* Exact tokens of t[a..b); ka and kb its pieces, or NOK. */
+static uint64_t
+count(const struct wctx *w, size_t a, size_t b, size_t ka, size_t kb)
+{
+	const uint8_t *s = (const uint8_t *)w->t;
+	int32_t i;
+	size_t ws, k;
+	UChar32 ch;
+
+	if (a >= b)
+		return 0;
+	if (ka == NOK || kb == NOK || !C.local)
+		return tok_count(C.tok, w->t + a, b - a);
+	/* The whitespace run at the end, tokenized again on its own. */
+	ws = b;
+	while (ws > a) {
+		i = (int32_t)ws;
+		if (s[ws - 1] < 0x80) {
+			ch = s[ws - 1];
+			i--;
+		} else {
+			U8_PREV_OR_FFFD(s, (int32_t)a, i, ch);
+		}
+		if (!u_isUWhiteSpace(ch))
+			break;
+		ws = (size_t)i;
+	}
+	if (ws == b)
+		return w->csum[kb] - w->csum[ka];
+	k = piece_after(w, ws, ka, kb) - 1;
+	return w->csum[k] - w->csum[ka] + tok_count(C.tok, w->t + pos(w, k),
+	    b - pos(w, k));
+}
+
+/* ------------------------------------------------------------------ */
+/* Boundaries                                                           */
+
+static void
+set_text(struct wctx *w, UBreakIterator *bi, int *done)
+{
+	UErrorCode ec = U_ZERO_ERROR;
+
+	if (*done)
+		return;
+	if (!w->ut_set) {
+		w->ut = utext_openUTF8(w->ut, w->t, (int64_t)w->len, &ec);
+		if (U_FAILURE(ec))
+			die("ICU text: %s", u_errorName(ec));
+		w->ut_set = 1;
+	}
+	ubrk_setUText(bi, w->ut, &ec);
+	if (U_FAILURE(ec))
+		die("ICU break iterator: %s", u_errorName(ec));
+	*done = 1;
+}
+
+/* Is byte offset x a grapheme-cluster boundary? */
+static int
+grapheme_at(struct wctx *w, size_t x)
+{
+	const unsigned char *s = (const unsigned char *)w->t;
+
+	if (x == 0 || x >= w->len)
+		return 1;
+	if (s[x] < 0x80 && s[x - 1] < 0x80)
+		return !(s[x - 1] == '\r' && s[x] == '\n');
+	set_text(w, w->chr, &w->chr_set);
+	return ubrk_isBoundary(w->chr, (int32_t)x);
+}
+
+static inline int
+is_ws_at(const struct wctx *w, size_t x)
+{
+	const uint8_t *s = (const uint8_t *)w->t;
+	int32_t i = (int32_t)x;
+	UChar32 ch;
+
+	if (s[x] < 0x80)
+		return s[x] == ' ' || (s[x] >= '\t' && s[x] <= '\r');
+	U8_NEXT_OR_FFFD(s, i, (int32_t)w->len, ch);
+	return u_isUWhiteSpace(ch);
+}
+
+static inline int
+is_ws_before(const struct wctx *w, size_t x)
+{
+	const uint8_t *s = (const uint8_t *)w->t;
+	int32_t i = (int32_t)x;
+	UChar32 ch;
+
+	if (s[x - 1] < 0x80)
+		return s[x - 1] == ' ' || (s[x - 1] >= '\t' &&
+		    s[x - 1] <= '\r');
+	U8_PREV_OR_FFFD(s, 0, i, ch);
+	return u_isUWhiteSpace(ch);
+}
+
+static void
+kb_push(struct wctx *w, size_t *n, size_t k)
+{
+	if (*n == w->kbcap) {
+		w->kbcap = w->kbcap ? 2 * w->kbcap : 256;
+		w->kb = df_xrealloc(w->kb, w->kbcap * sizeof(*w->kb));
+	}
+	w->kb[(*n)++] = k;
+}
+
+/*
+ * The piece indices k in (ka, kb) where level lv allows a cut, appended
+ * to w->kb from index base; returns the new end.
+ */
+static size_t
+boundaries(struct wctx *w, enum level lv, size_t ka, size_t kb, size_t base)
+{
+	const char *s = w->t;
+	size_t n = base, k, x, j;
+	int32_t b;
+
+	switch (lv) {
+	case LV_PARA:
+		for (k = ka + 1; k < kb; k++) {
+			x = pos(w, k);
+			if (s[x - 1] != '\n')
+				continue;
+			for (j = x - 1; j > 0 && (s[j - 1] == ' ' ||
+			    s[j - 1] == '\t' || s[j - 1] == '\r'); j--)
+				;
+			if (j > 0 && s[j - 1] == '\n')
+				kb_push(w, &n, k);
+		}
+		break;
+	case LV_LINE:
+		for (k = ka + 1; k < kb; k++) {
+			x = pos(w, k);
+			if (s[x - 1] == '\n' || s[x - 1] == '\r')
+				kb_push(w, &n, k);
+		}
+		break;
+	case LV_SENT:
+		set_text(w, w->sent, &w->sent_set);
+		b = ubrk_following(w->sent, (int32_t)pos(w, ka));
+		while (b != UBRK_DONE && (size_t)b < pos(w, kb)) {
+			/* The last piece end at or before the break. */
+			k = piece_after(w, (size_t)b, ka, kb) - 1;
+			if (k > ka && (n == base || w->kb[n - 1] < k) &&
+			    grapheme_at(w, pos(w, k)))
+				kb_push(w, &n, k);
+			b = ubrk_following(w->sent, b);
+		}
+		break;
+	case LV_WORD:
+		for (k = ka + 1; k < kb; k++) {
+			x = pos(w, k);
+			if ((is_ws_at(w, x) || is_ws_before(w, x)) &&
+			    grapheme_at(w, x))
+				kb_push(w, &n, k);
+		}
+		break;
+	case LV_PIECE:
+		for (k = ka + 1; k < kb; k++)
+			if (grapheme_at(w, pos(w, k)))
+				kb_push(w, &n, k);
+		break;
+	case LV_GRAPH:
+		break;
+	}
+	return n;
+}
+
+/* ------------------------------------------------------------------ */
+/* Chunking                                                             */
+
+static void
+seg_push(struct wctx *w, size_t a, size_t b, size_t ka, size_t kb,
+    uint64_t tokens)
+{
+	if (w->nseg == w->segcap) {
+		w->segcap = w->segcap ? 2 * w->segcap : 64;
+		w->seg = df_xrealloc(w->seg, w->segcap * sizeof(*w->seg));
+	}
+	w->seg[w->nseg++] = (struct seg){ a, b, ka, kb, tokens };
+}
+
+/*
+ * Cut t[a..b), which holds no allowed piece end, at grapheme clusters:
+ * each chunk the longest run of clusters within the budget (found by
+ * bisection, so counted O(log n) times).  A cluster alone over budget is
+ * a chunk of its own (never split).
+ */
+static void
+split_graphemes(struct wctx *w, size_t a, size_t b, size_t ka, size_t kb)
+{
+	size_t *g = NULL, ng = 0, gcap = 0, lo, hi, mid, s, i, e;
+	int32_t x;
+	uint64_t n;
+
+	set_text(w, w->chr, &w->chr_set);
+	for (x = ubrk_following(w->chr, (int32_t)a); x != UBRK_DONE &&
+	    (size_t)x < b; x = ubrk_following(w->chr, x)) {
+		if (ng == gcap) {
+			gcap = gcap ? 2 * gcap : 64;
+			g = df_xrealloc(g, gcap * sizeof(*g));
+		}
+		g[ng++] = (size_t)x;
+	}
+	s = a;
+	i = 0;			/* g[i] is the first cluster end after s */
+	while (s < b) {
+		/* Does the rest fit? */
+		n = count(w, s, b, s == a ? ka : NOK, kb);
+		if (n <= w->budget) {
+			seg_push(w, s, b, s == a ? ka : NOK, kb, n);
+			break;
+		}
+		/* The largest j in [i, ng) with count(s, g[j]) <= budget. */
+		lo = i;
+		hi = ng;
+		while (lo < hi) {
+			mid = lo + (hi - lo) / 2;
+			if (tok_count(C.tok, w->t + s, g[mid] - s) <= w->budget)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo == i) {	/* one cluster over budget */
+			e = i < ng ? g[i] : b;
+			C.n_oversize++;
+			lo = i + 1;
+		} else
+			e = g[lo - 1];
+		seg_push(w, s, e, s == a ? ka : NOK, NOK, tok_count(C.tok,
+		    w->t + s, e - s));
+		s = e;
+		i = lo;
+	}
+	free(g);
+}
+
+/*
+ * Cut pieces [ka, kb) with the strategy's levels from li on: split at
+ * the level's boundaries, pack neighbouring parts up to the budget, and
+ * cut a part over budget at the next level.
+ */
+static void
+split_range(struct wctx *w, size_t ka, size_t kb, const enum level *lv,
+    int li)
+{
+	size_t *k, *save, save_cap, nk, i, pa, pb, ca = NOK, cb = NOK;
+	uint64_t n, m, cn = 0;
+
+	n = count(w, pos(w, ka), pos(w, kb), ka, kb);
+	if (n <= w->budget) {
+		seg_push(w, pos(w, ka), pos(w, kb), ka, kb, n);
+		return;
+	}
+	if (lv[li] == LV_GRAPH) {
+		split_graphemes(w, pos(w, ka), pos(w, kb), ka, kb);
+		return;
+	}
+	/* A private list of boundaries: deeper levels reuse w->kb. */
+	save = w->kb;
+	save_cap = w->kbcap;
+	w->kb = NULL;
+	w->kbcap = 0;
+	nk = boundaries(w, lv[li], ka, kb, 0);
+	k = w->kb;
+	w->kb = save;
+	w->kbcap = save_cap;
+	if (nk == 0) {
+		free(k);
+		split_range(w, ka, kb, lv, li + 1);
+		return;
+	}
+	for (i = 0; i <= nk; i++) {
+		pa = i == 0 ? ka : k[i - 1];
+		pb = i == nk ? kb : k[i];
+		n = count(w, pos(w, pa), pos(w, pb), pa, pb);
+		if (n > w->budget) {
+			if (ca != NOK) {
+				seg_push(w, pos(w, ca), pos(w, cb), ca, cb, cn);
+				ca = NOK;
+			}
+			split_range(w, pa, pb, lv, li + 1);
+			continue;
+		}
+		if (ca != NOK) {
+			m = count(w, pos(w, ca), pos(w, pb), ca, pb);
+			if (m <= w->budget) {
+				cb = pb;
+				cn = m;
+				continue;
+			}
+			seg_push(w, pos(w, ca), pos(w, cb), ca, cb, cn);
+		}
+		ca = pa;
+		cb = pb;
+		cn = n;
+	}
+	if (ca != NOK)
+		seg_push(w, pos(w, ca), pos(w, cb), ca, cb, cn);
+	free(k);
+}
+
+/* Merge chunks under --min-tokens into a neighbour when the two fit. */
+static void
+merge_small(struct wctx *w)
+{
+	size_t i, j;
+	struct seg *s = w->seg;
+	uint64_t m;
+
+	for (i = 0; i < w->nseg && w->nseg > 1; ) {
+		if (s[i].tokens >= (uint64_t)C.min_tokens) {
+			i++;
+			continue;
+		}
+		if (i > 0 && (m = count(w, s[i - 1].a, s[i].b, s[i - 1].ka,
+		    s[i].kb)) <= (uint64_t)C.max_tokens) {
+			s[i - 1].b = s[i].b;
+			s[i - 1].kb = s[i].kb;
+			s[i - 1].tokens = m;
+			j = i;
+		} else if (i + 1 < w->nseg && (m = count(w, s[i].a,
+		    s[i + 1].b, s[i].ka, s[i + 1].kb)) <=
+		    (uint64_t)C.max_tokens) {
+			s[i].b = s[i + 1].b;
+			s[i].kb = s[i + 1].kb;
+			s[i].tokens = m;
+			j = i + 1;
+		} else {
+			i++;
+			continue;
+		}
+		memmove(s + j, s + j + 1, (w->nseg - j - 1) * sizeof(*s));
+		w->nseg--;
+	}
+}
+
+/*
+ * Start chunk i with up to --overlap tokens of whole pieces before it
+ * (not reaching into the chunk before the previous one), keeping it
+ * within --max-tokens.
+ */
+static void
+add_overlap(struct wctx *w)
+{
+	struct seg *s = w->seg;
+	size_t i, k, o;
+	uint64_t sum, n;
+
+	for (i = w->nseg; i-- > 1; ) {
+		if (s[i].ka == NOK || s[i - 1].ka == NOK)
+			continue;
+		sum = 0;
+		o = s[i].ka;
+		for (k = s[i].ka; k > s[i - 1].ka + 1; k--) {
+			if (sum + w->p[k - 1].ntok > (uint64_t)C.overlap)
+				break;
+			sum += w->p[k - 1].ntok;
+			if (grapheme_at(w, pos(w, k - 1)))
+				o = k - 1;
+		}
+		for (; o < s[i].ka; o++) {
+			if (!grapheme_at(w, pos(w, o)))
+				continue;
+			n = count(w, pos(w, o), s[i].b, o, s[i].kb);
+			if (n <= (uint64_t)C.max_tokens) {
+				s[i].a = pos(w, o);
+				s[i].ka = o;
+				s[i].tokens = n;
+				break;
+			}
+		}
+	}
+}
+
+/*
+ * The byte offset where token window edge i (tokens [0, i) before it)
+ * falls, moved back to a character boundary, not before lo.
+ */
+static size_t
+window_at(const struct wctx *w, size_t i, size_t nt, size_t lo)
+{
+	size_t x = i == 0 ? 0 : i >= nt ? w->len : w->tend[i - 1];
+
+	while (x > lo && x < w->len && (w->t[x] & 0xC0) == 0x80)
+		x--;
+	return x;
+}
+
+/* The strategy "fixed": windows of --max-tokens tokens of the text. */
+static void
+split_fixed(struct wctx *w)
+{
+	size_t nt = 0, i, at, st, en, a, b, bl, over;
+	const uint8_t *tb;
+	uint64_t n;
+
+	/* Where each token ends. */
+	w->nids = 0;
+	if (tok_encode(C.tok, w->t, w->len, &w->ids, &w->nids, &w->idcap) ==
+	    0) {
+		if (w->tcap < w->nids) {
+			w->tcap = w->nids;
+			w->tend = df_xrealloc(w->tend, w->tcap *
+			    sizeof(*w->tend));
+		}
+		for (i = 0, at = 0; i < w->nids; i++) {
+			tb = tok_token_bytes(C.tok, w->ids[i], &bl);
+			at += tb != NULL ? bl : 0;
+			w->tend[nt++] = at < w->len ? at : w->len;
+		}
+	} else {
+		if (w->tcap < w->np) {
+			w->tcap = w->np;
+			w->tend = df_xrealloc(w->tend, w->tcap *
+			    sizeof(*w->tend));
+		}
+		for (i = 0; i < w->np; i++)
+			if (w->p[i].ntok > 0)
+				w->tend[nt++] = w->p[i].end;
+		if (nt > 0)
+			w->tend[nt - 1] = w->len;
+	}
+	if (nt == 0) {
+		seg_push(w, 0, w->len, NOK, NOK, 0);
+		return;
+	}
+	st = 0;
+	for (;;) {
+		en = st + (size_t)C.max_tokens;
+		if (en >= nt) {
+			en = nt;
+			/* A short tail: the last window ends the text. */
+			if (C.min_tokens > 0 && st > 0 && en - st <
+			    (size_t)C.min_tokens && nt >= (size_t)C.max_tokens)
+				st = nt - (size_t)C.max_tokens;
+		}
+		a = window_at(w, st, nt, 0);
+		/*
+		 * A window cut inside a piece can take more tokens on its own
+		 * than in the text: give back tokens until it fits.
+		 */
+		for (;;) {
+			b = window_at(w, en, nt, a);
+			n = tok_count(C.tok, w->t + a, b - a);
+			if (n <= (uint64_t)C.max_tokens || en <= st + 1)
+				break;
+			over = (size_t)(n - (uint64_t)C.max_tokens);
+			en = en - st > over ? en - over : st + 1;
+		}
+		if (b > a && (w->nseg == 0 || b > w->seg[w->nseg - 1].b))
+			seg_push(w, a, b, NOK, NOK, n);
+		if (en == nt)
+			break;
+		st = en - st > (size_t)C.overlap ? en - (size_t)C.overlap :
+		    st + 1;
+	}
+}
+
+/* Cut w->t into w->seg. */
+static void
+cut(struct wctx *w)
+{
+	size_t k;
+
+	w->nseg = 0;
+	w->sent_set = w->chr_set = w->ut_set = 0;
+	w->np = 0;
+	tok_pieces(C.tok, w->t, w->len, &w->p, &w->np, &w->pcap);
+	if (w->ccap < w->np + 1) {
+		w->ccap = w->np + 1;
+		w->csum = df_xrealloc(w->csum, w->ccap * sizeof(*w->csum));
+	}
+	w->csum[0] = 0;
+	for (k = 0; k < w->np; k++)
+		w->csum[k + 1] = w->csum[k] + w->p[k].ntok;
+	if (C.strategy == ST_FIXED) {
+		split_fixed(w);
+		return;
+	}
+	w->budget = (uint64_t)(C.max_tokens - C.overlap);
+	split_range(w, 0, w->np, strategy_levels[C.strategy], 0);
+	if (C.min_tokens > 0)
+		merge_small(w);
+	if (C.overlap > 0)
+		add_overlap(w);
+}
+
+/* ------------------------------------------------------------------ */
+/* Records out                                                          */
+
+/* Code points in s[0..n). */
+static size_t
+cps(const char *s, size_t n)
+{
+	size_t i, c = 0;
+
+	for (i = 0; i < n; i++)
+		c += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return c;
+}
+
+static int
+chunk_record(struct rec *r, struct emit *o, void *wp, struct df_err *e)
+{
+	struct wctx *w = wp;
+	const struct field *fs[NOF];
+	const char *js[NOF];
+	size_t ls[NOF], i, off, len, ca = 0, cca = 0, cb = 0, ccb = 0;
+	enum json_kind kind;
+	struct buf *v = w->val;
+	uint64_t tokens = 0;
+	int f;
+
+	if (get_text(w, r, e) < 0)
+		return -1;
+	if (C.count_only) {
+		uint64_t n = tok_count(C.tok, w->t, w->len);
+
+		C.n_tokens += n;
+		buf_reset(&v[0]);
+		buf_addf(&v[0], "%llu", (unsigned long long)n);
+		return emit_set(o, 0, r, &C.out[OF_TOKENS], v[0].data,
+		    v[0].len, e);
+	}
+	cut(w);
+	/* The parent's id as written, or a hash of its text. */
+	buf_reset(&v[OF_PARENT]);
+	buf_reset(&v[OF_ID]);
+	if (field_find(&C.out[OF_ID], r->line, r->obj, &off, &len, &kind) &&
+	    kind != JSON_NULL) {
+		buf_add(&v[OF_PARENT], r->line + off, len);
+		rec_canonical_span(&v[OF_ID], r->line + off, len, kind);
+	} else {
+		buf_addf(&v[OF_ID], "%016llx", (unsigned long long)
+		    hash_siphash(0, 0x64662d6368756e6bULL /* "df-chunk" */,
+		    w->t, w->len));
+		json_string_encode(&v[OF_PARENT], v[OF_ID].data, v[OF_ID].len);
+	}
+	buf_addc(&v[OF_ID], '#');
+	len = v[OF_ID].len;
+	for (f = 0; f < NOF; f++)
+		fs[f] = &C.out[f];
+	for (i = 0; i < w->nseg; i++) {
+		const struct seg *s = &w->seg[i];
+
+		/* Offsets in code points, from cursors that only advance. */
+		cca += cps(w->t + ca, s->a - ca);
+		ca = s->a;
+		ccb += cps(w->t + cb, s->b - cb);
+		cb = s->b;
+		v[OF_ID].len = len;
+		buf_addf(&v[OF_ID], "%zu", i);
+		buf_reset(&v[OF_TEXT]);
+		json_string_encode(&v[OF_TEXT], w->t + s->a, s->b - s->a);
+		buf_reset(&v[OF_INDEX]);
+		buf_addf(&v[OF_INDEX], "%zu", i);
+		buf_reset(&v[OF_COUNT]);
+		buf_addf(&v[OF_COUNT], "%zu", w->nseg);
+		buf_reset(&v[OF_TOKENS]);
+		buf_addf(&v[OF_TOKENS], "%llu", (unsigned long long)s->tokens);
+		buf_reset(&v[OF_START]);
+		buf_addf(&v[OF_START], "%zu", cca);
+		buf_reset(&v[OF_END]);
+		buf_addf(&v[OF_END], "%zu", ccb);
+		tokens += s->tokens;
+		for (f = 0; f < NOF; f++) {
+			if (f == OF_ID) {
+				buf_reset(&w->idjson);
+				json_string_encode(&w->idjson, v[OF_ID].data,
+				    v[OF_ID].len);
+				js[f] = w->idjson.data;
+				ls[f] = w->idjson.len;
+				continue;
+			}
+			js[f] = v[f].data;
+			ls[f] = v[f].len;
+		}
+		if (emit_set_fields(o, 0, r, NOF, fs, js, ls, e) < 0)
+			return -1;
+	}
+	C.n_chunks += w->nseg;
+	C.n_tokens += tokens;
+	return 0;
+}
+
+static void
+chunk_stats(void *arg, struct buf *b)
+{
+	struct chunk *c = arg;
+
+	buf_addf(b, "\"tokenizer\":");
+	json_string_encode(b, c->tokenizer, strlen(c->tokenizer));
+	if (c->count_only) {
+		buf_addf(b, ",\"tokens\":%llu", (unsigned long long)c->n_tokens);
+		return;
+	}
+	buf_addf(b, ",\"strategy\":\"%s\",\"max_tokens\":%lld,"
+	    "\"overlap\":%lld,\"min_tokens\":%lld,\"chunks\":%llu,"
+	    "\"tokens\":%llu,\"oversize_clusters\":%llu",
+	    strategy_name[c->strategy], c->max_tokens, c->overlap,
+	    c->min_tokens, (unsigned long long)c->n_chunks,
+	    (unsigned long long)c->n_tokens,
+	    (unsigned long long)c->n_oversize);
+}
+
+static void
+parse_field(struct field *f, const char *text, const char *opt)
+{
+	char err[160];
+
+	if (field_parse(f, text, err, sizeof(err)) < 0)
+		cli_bad("%s: %s", opt, err);
+}
+
+static long long
+number(const char *arg, const char *opt, long long min)
+{
+	const char *errstr;
+	long long v = cli_strtonum(arg, min, 1LL << 40, &errstr);
+
+	if (errstr != NULL)
+		cli_bad("%s is %s: '%s'", opt, errstr, arg);
+	return v;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct chunk *c = &C;
+	struct filter f;
+	struct df_err err;
+	const char *normalize_form = NULL;
+	UErrorCode ec = U_ZERO_ERROR;
+	int ch, i, rc;
+
+	cli_init(argc, argv);
+	filter_init(&f, argc, argv);
+	c->field_text = ".text";
+	c->count_field_text = ".tokens";
+	c->tokenizer = "cl100k_base";
+	c->max_tokens = 512;
+	while ((ch = getopt_long(argc, argv, "hj:quV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'h':
+			cli_help(USAGE, HELP);
+		case 'V':
+			cli_version();
+		case OPT_COUNT:
+			c->count_only = 1;
+			break;
+		case OPT_COUNT_FIELD:
+			c->count_field_text = optarg;
+			break;
+		case OPT_DATA_DIR:
+			if (setenv("DF_DATADIR", optarg, 1) != 0)
+				die_errno("setenv");
+			break;
+		case OPT_FIELD:
+			c->field_text = optarg;
+			break;
+		case OPT_MAX_TOKENS:
+			c->max_tokens = number(optarg, "--max-tokens", 1);
+			break;
+		case OPT_MIN_TOKENS:
+			c->min_tokens = number(optarg, "--min-tokens", 0);
+			break;
+		case OPT_NORMALIZE:
+			normalize_form = optarg;
+			break;
+		case OPT_OVERLAP:
+			c->overlap = number(optarg, "--overlap", 0);
+			break;
+		case OPT_STRATEGY:
+			for (i = 0; i < 4; i++)
+				if (strcmp(optarg, strategy_name[i]) == 0)
+					break;
+			if (i == 4)
+				cli_bad("--strategy must be recursive, "
+				    "sentence, paragraph or fixed, not '%s'",
+				    optarg);
+			c->strategy = (enum strategy)i;
+			break;
+		case OPT_TOKENIZER:
+			c->tokenizer = optarg;
+			break;
+		default:
+			if (!filter_option(&f, ch, optarg))
+				cli_usage_error(USAGE);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (c->overlap >= c->max_tokens)
+		cli_bad("--overlap (%lld) must be less than --max-tokens "
+		    "(%lld)", c->overlap, c->max_tokens);
+	if (c->min_tokens > c->max_tokens)
+		cli_bad("--min-tokens (%lld) is more than --max-tokens (%lld)",
+		    c->min_tokens, c->max_tokens);
+	parse_field(&c->field, c->field_text, "--field");
+	parse_field(&c->out[OF_TOKENS], c->count_field_text, "--count-field");
+	parse_field(&c->out[OF_TEXT], c->field_text, "--field");
+	parse_field(&c->out[OF_ID], ".id", "id");
+	parse_field(&c->out[OF_PARENT], ".parent_id", "parent_id");
+	parse_field(&c->out[OF_INDEX], ".chunk_index", "chunk_index");
+	parse_field(&c->out[OF_COUNT], ".chunk_count", "chunk_count");
+	parse_field(&c->out[OF_START], ".char_start", "char_start");
+	parse_field(&c->out[OF_END], ".char_end", "char_end");
+	if (normalize_form != NULL) {
+		if (strcmp(normalize_form, "nfc") == 0)
+			c->norm = unorm2_getNFCInstance(&ec);
+		else if (strcmp(normalize_form, "nfkc") == 0)
+			c->norm = unorm2_getNFKCInstance(&ec);
+		else
+			cli_bad("--normalize must be nfc or nfkc, not '%s'",
+			    normalize_form);
+		if (U_FAILURE(ec))
+			die("ICU normalization data: %s", u_errorName(ec));
+	}
+	if ((c->tok = tok_open(c->tokenizer, &err)) == NULL)
+		die("--tokenizer: %s", err.msg);
+	c->local = tok_splits_locally(c->tok);
+	if (!c->count_only) {
+		c->sent_tpl = ubrk_open(UBRK_SENTENCE, "en@ss=standard", NULL,
+		    0, &ec);
+		c->char_tpl = ubrk_open(UBRK_CHARACTER, "", NULL, 0, &ec);
+		if (U_FAILURE(ec))
+			die("ICU break iterators: %s", u_errorName(ec));
+	}
+
+	f.fn = chunk_record;
+	f.worker_new = worker_new;
+	f.worker_free = worker_free;
+	f.stats_extra = chunk_stats;
+	f.arg = c;
+	f.one_to_one = c->count_only;
+	rc = filter_run(&f, argc, argv);
+	tok_free(c->tok);
+	if (c->sent_tpl != NULL)
+		ubrk_close(c->sent_tpl);
+	if (c->char_tpl != NULL)
+		ubrk_close(c->char_tpl);
+	field_release(&c->field);
+	for (i = 0; i < NOF; i++)
+		field_release(&c->out[i]);
+	return rc;
+}
