@@ -382,6 +382,35 @@ render(struct gen_worker *w, jv rec, jv *messages, jv *schema,
 		    jv_string("content"), jv_string(g->system));
 		m = jv_array_concat(JV_ARRAY(sys), rest);
 	}
+	n = jv_array_length(jv_copy(m));
+	for (i = 0; i < n; i++) {
+		jv x = jv_array_get(jv_copy(m), i), role, content;
+		int ok = jv_get_kind(x) == JV_KIND_OBJECT;
+
+		if (ok) {
+			role = jv_object_get(jv_copy(x), jv_string("role"));
+			content = jv_object_get(jv_copy(x),
+			    jv_string("content"));
+			ok = jv_get_kind(role) == JV_KIND_STRING &&
+			    (jv_get_kind(content) == JV_KIND_STRING ||
+			    jv_get_kind(content) == JV_KIND_ARRAY);
+			jv_free(role);
+			jv_free(content);
+		}
+		jv_free(x);
+		if (!ok) {
+			jv_free(m);
+			jv_free(*schema);
+			return df_err_set(e, "template", "message %d of the "
+			    "prompt needs a string \"role\" and a \"content\"",
+			    i);
+		}
+	}
+	if (n == 0) {
+		jv_free(m);
+		jv_free(*schema);
+		return df_err_set(e, "template", "the prompt has no messages");
+	}
 	*messages = m;
 	return 0;
 }
