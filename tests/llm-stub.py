@@ -28,7 +28,7 @@ Options:
                        429 (Ollama paths: 503) at once; default 0: none
   --retry-after SPEC   what 429/503 answers carry: seconds ("1", "0.5"),
                        "ms:N" (retry-after-ms only), "date" (an HTTP date
-                       2 s ahead), or "none"; default 1
+                       2 to 3 s ahead), or "none"; default 1
   --seed N             seed of the fault draw and of --latency A-B
   --fault KIND=RATE    inject a fault at RATE (0..1) of requests; repeat
                        for several.  KIND is one of:
@@ -297,6 +297,10 @@ class Handler(BaseHTTPRequestHandler):
                 STATE["last"] = time.time()
             rec["t_end"] = time.time()
             rec["t_resp"] = getattr(self, "t_resp", rec["t_end"])
+            if getattr(self, "retry_at", None) is not None and \
+                    rec["retry_after"] is not None:
+                rec["retry_after"] = self.retry_at - rec["t_resp"]
+            self.retry_at = None
             if LOGF is not None:
                 with LOCK:
                     LOGF.write(json.dumps(rec, sort_keys=True) + "\n")
@@ -308,7 +312,10 @@ class Handler(BaseHTTPRequestHandler):
         if ra == "none":
             return h, None
         if ra == "date":
-            h["Retry-After"] = email.utils.formatdate(time.time() + 2,
+            # Whole seconds: the date is the moment, logged as seconds
+            # after the answer went out (see send).
+            self.retry_at = float(int(time.time()) + 3)
+            h["Retry-After"] = email.utils.formatdate(self.retry_at,
                                                       usegmt=True)
             return h, 2.0
         if ra.startswith("ms:"):
