@@ -262,7 +262,7 @@ llm_prices_get(const struct llm_prices *p, const char *model, double *in,
 	m = df_xstrdup(slash != NULL ? slash + 1 : model);
 	n = strlen(m);
 	rc = -1;
-	if (n > 11 && m[n - 11] == '-' && m[n - 8] == '-' && m[n - 3] == '-') {
+	if (n > 11 && m[n - 11] == '-' && m[n - 6] == '-' && m[n - 3] == '-') {
 		m[n - 11] = '\0';
 		rc = prices_find(p, m, in, out);
 	} else if (n > 9 && m[n - 9] == '-' &&
