@@ -479,11 +479,13 @@ set_body(struct job *j, const char *ctype, const char *p, size_t n)
 	if (n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
 		strcpy(cs, "utf-8");
 		p += 3, n -= 3;
-	} else if (n >= 2 && memcmp(p, "\xFE\xFF", 2) == 0)
+	} else if (n >= 2 && memcmp(p, "\xFE\xFF", 2) == 0) {
 		strcpy(cs, "utf-16be");
-	else if (n >= 2 && memcmp(p, "\xFF\xFE", 2) == 0)
+		p += 2, n -= 2;
+	} else if (n >= 2 && memcmp(p, "\xFF\xFE", 2) == 0) {
 		strcpy(cs, "utf-16le");
-	else if (cs[0] == '\0')
+		p += 2, n -= 2;
+	} else if (cs[0] == '\0')
 		sniff_charset(p, n, cs, sizeof(cs));
 	if (cs[0] == '\0')
 		strcpy(cs, utf8_valid_prefix(p, n) == n ? "utf-8" :
