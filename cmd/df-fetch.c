@@ -891,7 +891,7 @@ on_header(char *p, size_t sz, size_t n, void *ud)
 static double
 spacing_margin(double delay)
 {
-	return delay > 0 ? fmin(0.02, delay * 0.05) : 0;
+	return delay > 0 ? fmin(0.02, delay * 0.1) : 0;
 }
 
 static void
