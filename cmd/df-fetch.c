@@ -181,7 +181,8 @@ struct host {
 	struct job *qhead, *qtail;
 	int inflight;
 	int robots_state;	/* ROBOTS_* */
-	int robots_tries;
+	int robots_tries, robots_hops;
+	char *robots_url;	/* after a redirect; NULL: KEY/robots.txt */
 	struct robots *robots;
 	const char *robots_error;	/* error kind when robots failed */
 	char robots_detail[320];
@@ -478,11 +479,13 @@ set_body(struct job *j, const char *ctype, const char *p, size_t n)
 	if (n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
 		strcpy(cs, "utf-8");
 		p += 3, n -= 3;
-	} else if (n >= 2 && memcmp(p, "\xFE\xFF", 2) == 0)
+	} else if (n >= 2 && memcmp(p, "\xFE\xFF", 2) == 0) {
 		strcpy(cs, "utf-16be");
-	else if (n >= 2 && memcmp(p, "\xFF\xFE", 2) == 0)
+		p += 2, n -= 2;
+	} else if (n >= 2 && memcmp(p, "\xFF\xFE", 2) == 0) {
 		strcpy(cs, "utf-16le");
-	else if (cs[0] == '\0')
+		p += 2, n -= 2;
+	} else if (cs[0] == '\0')
 		sniff_charset(p, n, cs, sizeof(cs));
 	if (cs[0] == '\0')
 		strcpy(cs, utf8_valid_prefix(p, n) == n ? "utf-8" :
@@ -888,7 +891,7 @@ on_header(char *p, size_t sz, size_t n, void *ud)
 static double
 spacing_margin(double delay)
 {
-	return delay > 0 ? fmin(0.02, delay * 0.05) : 0;
+	return delay > 0 ? fmin(0.02, delay * 0.1) : 0;
 }
 
 static void
@@ -908,6 +911,8 @@ xfer_start(struct host *h, struct job *j, double now)
 	x->easy = e;
 	if (j != NULL)
 		buf_adds(&url, j->cur);
+	else if (h->robots_url != NULL)
+		buf_adds(&url, h->robots_url);
 	else
 		buf_addf(&url, "%s/robots.txt", h->key);
 	curl_easy_setopt(e, CURLOPT_URL, url.data);
@@ -930,9 +935,6 @@ xfer_start(struct host *h, struct job *j, double now)
 	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME,
 	    (long)(opt.timeout < 30 ? ceil(opt.timeout) : 30));
 	if (j == NULL) {
-		/* robots.txt: redirects followed, five at most (RFC 9309). */
-		curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
-		curl_easy_setopt(e, CURLOPT_MAXREDIRS, 5L);
 		h->robots_state = ROBOTS_FETCHING;
 	} else {
 		j->attempts++;
@@ -1047,9 +1049,25 @@ robots_done(struct xfer *x, CURLcode rc, long code, long retry_after,
 {
 	struct host *h = x->host;
 	double w, cd;
+	char *redir = NULL;
 
 	if (rc == CURLE_WRITE_ERROR && x->too_large)
 		rc = CURLE_OK;	/* the first 500 KiB are parsed */
+	/*
+	 * Redirects are followed by hand, five at most (RFC 9309 2.3.1.2),
+	 * each after the host's spacing.
+	 */
+	if (rc == CURLE_OK && code >= 300 && code < 400 &&
+	    h->robots_hops < 5 && curl_easy_getinfo(x->easy,
+	    CURLINFO_REDIRECT_URL, &redir) == CURLE_OK && redir != NULL &&
+	    (strncasecmp(redir, "http://", 7) == 0 ||
+	    strncasecmp(redir, "https://", 8) == 0)) {
+		h->robots_hops++;
+		free(h->robots_url);
+		h->robots_url = df_xstrdup(redir);
+		h->robots_state = ROBOTS_NONE;
+		return;
+	}
 	if (transient(rc, code) && h->robots_tries < opt.retries &&
 	    (w = retry_wait(h->robots_tries + 1, retry_after)) >= 0) {
 		h->robots_tries++;
@@ -1075,16 +1093,14 @@ robots_done(struct xfer *x, CURLcode rc, long code, long retry_after,
 			h->robots_error = "crawl-delay";
 			snprintf(h->robots_detail, sizeof(h->robots_detail),
 			    "Crawl-delay %g is over --max-crawl-delay", cd);
-		} else if (cd > h->delay) {
+		} else if (cd > h->delay)
 			h->delay = cd;
-			if (h->next_ok < x->t_start + cd)
-				h->next_ok = x->t_start + cd;
-		}
-	} else if (code >= 400 && code < 500 && code != 429) {
-		/* Unavailable: allow all (2.3.1.3). */
+	} else if ((code >= 400 && code < 500 && code != 429) ||
+	    (code >= 300 && code < 400)) {
+		/* Unavailable (or redirected too often): allow all. */
 		h->robots = robots_new_all(1);
 	} else {
-		/* 429, 5xx, or redirects beyond five: disallow all. */
+		/* 429 and 5xx: disallow all (2.3.1.4). */
 		h->robots = robots_new_all(0);
 		h->robots_error = "robots";
 		snprintf(h->robots_detail, sizeof(h->robots_detail),
@@ -1172,8 +1188,8 @@ static void
 xfer_done(CURLMsg *m, double now)
 {
 	struct xfer *x = NULL;
-	curl_off_t ra = 0, pre = 0;
-	long code = 0;
+	curl_off_t ra = 0, pre = 0, first = 0;
+	long code = 0, nconn = 0;
 	CURLcode rc = m->data.result;
 	double sent;
 
@@ -1181,15 +1197,10 @@ xfer_done(CURLMsg *m, double now)
 	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &code);
 	curl_easy_getinfo(x->easy, CURLINFO_RETRY_AFTER, &ra);
 	curl_easy_getinfo(x->easy, CURLINFO_PRETRANSFER_TIME_T, &pre);
+	curl_easy_getinfo(x->easy, CURLINFO_STARTTRANSFER_TIME_T, &first);
+	curl_easy_getinfo(x->easy, CURLINFO_NUM_CONNECTS, &nconn);
 	x->host->inflight--;
 	active--;
-	/*
-	 * Spacing counts from when the request went out, plus a margin for
-	 * the time it takes to arrive.
-	 */
-	sent = x->t_start + (double)pre / 1e6 + spacing_margin(x->host->delay);
-	if (x->host->next_ok < sent + x->host->delay)
-		x->host->next_ok = sent + x->host->delay;
 	pthread_mutex_lock(&mu);
 	n_bytes += x->body.len;
 	pthread_mutex_unlock(&mu);
@@ -1197,6 +1208,18 @@ xfer_done(CURLMsg *m, double now)
 		robots_done(x, rc, code, (long)ra, now);
 	else
 		page_done(x, rc, code, (long)ra, now);
+	/*
+	 * Spacing counts from when the request went out (with the delay a
+	 * Crawl-delay may just have raised), plus a margin for the time it
+	 * takes to arrive.  On a new connection the server may take a while
+	 * to read it (a thread to start, a TLS handshake): count from when
+	 * its answer began, when it surely had the request.
+	 */
+	if (nconn > 0 && first > 0)
+		pre = first;	/* a new connection: when the answer began */
+	sent = x->t_start + (double)pre / 1e6 + spacing_margin(x->host->delay);
+	if (x->host->next_ok < sent + x->host->delay)
+		x->host->next_ok = sent + x->host->delay;
 	host_pending(x->host);
 	xfer_free(x);
 }
@@ -1345,6 +1368,7 @@ engine_stop(void)
 		while ((h = htab[i]) != NULL) {
 			htab[i] = h->hnext;
 			robots_free(h->robots);
+			free(h->robots_url);
 			free(h->key);
 			free(h);
 		}
