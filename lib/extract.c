@@ -76,6 +76,7 @@ struct ctx {
 	struct ni *ni;
 	size_t nni, capni;
 	int relax;		/* ignore class/id boilerplate marks */
+	int comment_mode;	/* rendering the comment section */
 	const struct extract_opts *o;
 	const char *title;	/* metadata title, to spot the headline */
 	xmlNodePtr top;
@@ -914,6 +915,7 @@ struct out {
 	int item;		/* the open block is a list item */
 	int item_no;		/* its number in an ordered list, or 0 */
 	int tight;		/* the last block was a list item */
+	int last_quote;		/* quote depth of the last block */
 };
 
 static void
@@ -967,15 +969,20 @@ block_sep(struct out *w, int tight)
 {
 	int i;
 
-	if (w->b->len == 0)
+	if (w->b->len == 0) {
+		w->last_quote = w->quote;
 		return;
+	}
 	buf_addc(w->b, '\n');
 	if (!(tight && w->tight)) {
+		int q = w->quote < w->last_quote ? w->quote : w->last_quote;
+
 		if (w->md)
-			for (i = 0; i < w->quote; i++)
-				buf_adds(w->b, i + 1 < w->quote ? "> " : ">");
+			for (i = 0; i < q; i++)
+				buf_adds(w->b, i + 1 < q ? "> " : ">");
 		buf_addc(w->b, '\n');
 	}
+	w->last_quote = w->quote;
 }
 
 /* Escape what markdown would read as markup at a line start. */
@@ -1326,7 +1333,7 @@ skip_block(struct out *w, xmlNodePtr n)
 	    x->tag == T_SECTION || x->tag == T_DD || x->tag == T_DT ||
 	    is_heading(x->tag)) && ld >= 0.8)
 		return 1;
-	if (n != w->c->top && clean_away(c, n))
+	if (n != w->c->top && !c->comment_mode && clean_away(c, n))
 		return 1;
 	return 0;
 }
@@ -1672,25 +1679,24 @@ extract_page(const char *html, size_t n, const char *url,
 			buf_reset(&r->text);
 			buf_add(&r->text, ld.data, ld.len);
 		}
-		if (o->comments) {
-			reset(&c, root);
-			mark_and_count(&c, root);
-		}
 	}
 	if (o->comments) {
 		struct out w;
 
+		/* Counted again with no boilerplate marks honoured. */
+		c.relax = 1;
+		c.comment_mode = 1;
+		c.title = NULL;
+		reset(&c, root);
+		mark_and_count(&c, root);
 		find_comments(&c, root);
 		memset(&w, 0, sizeof(w));
 		w.c = &c;
 		w.b = &r->comments;
 		w.md = o->format == EXTRACT_MARKDOWN;
 		c.top = NULL;
-		for (i = 0; i < c.ncomments; i++) {
-			/* Render the section as if it were not boilerplate. */
-			NI(&c, c.comments[i])->flags &= ~(unsigned)F_GONE;
+		for (i = 0; i < c.ncomments; i++)
 			render(&w, c.comments[i]);
-		}
 		buf_release(&w.line);
 		free(w.blk);
 	}
