@@ -850,6 +850,8 @@ found:
 	}
 }
 
+static int data_table(struct ctx *c, xmlNodePtr t);
+
 /* Readability's conditional cleaning: is this container boilerplate? */
 static int
 clean_away(struct ctx *c, xmlNodePtr n)
@@ -859,6 +861,8 @@ clean_away(struct ctx *c, xmlNodePtr n)
 	double ld, p, img, li, hd;
 	int weight = x->weight;
 
+	if (t == T_TABLE && data_table(c, n))
+		return weight < 0 || link_density(x) > 0.5;
 	if (!(t == T_DIV || t == T_SECTION || t == T_TABLE || t == T_UL ||
 	    t == T_OL || t == T_DL || t == T_FORM || t == T_HEADER ||
 	    t == T_CENTER))
@@ -916,6 +920,8 @@ struct out {
 	int item_no;		/* its number in an ordered list, or 0 */
 	int tight;		/* the last block was a list item */
 	int last_quote;		/* quote depth of the last block */
+	int saved_item[32];	/* the item state outside each open list */
+	int saved_no[32];
 };
 
 static void
@@ -1362,16 +1368,15 @@ render(struct out *w, xmlNodePtr root)
 			else if (t == T_TABLE && data_table(c, n))
 				render_table(w, n);
 			else if (t == T_BR) {
-				if (w->line.len > 0) {
-					if (w->md)
-						flush(w);
-					else
-						line_add(w, " ");
-					if (!w->md) {
-						/* A line break in text. */
-						buf_addc(&w->line, '\n');
-						w->sp = 1;
-					}
+				if (w->line.len > 0 && w->md)
+					flush(w);
+				else if (w->line.len > 0) {
+					/* A line break in text. */
+					while (w->line.len > 0 &&
+					    w->line.data[w->line.len - 1] == ' ')
+						w->line.len--;
+					buf_addc(&w->line, '\n');
+					w->sp = 1;
 				}
 			} else if (t == T_CODE && w->md && n->children !=
 			    NULL) {
@@ -1385,8 +1390,13 @@ render(struct out *w, xmlNodePtr root)
 					w->heading = t - T_H1 + 1;
 				else if (t == T_BLOCKQUOTE)
 					w->quote++;
-				else if (t == T_UL || t == T_OL || t == T_DL)
+				else if (t == T_UL || t == T_OL || t == T_DL) {
+					if (w->list < 32) {
+						w->saved_item[w->list] = w->item;
+						w->saved_no[w->list] = w->item_no;
+					}
 					w->list++;
+				}
 				else if (t == T_LI || t == T_DD ||
 				    t == T_DT) {
 					w->item = 1;
@@ -1439,7 +1449,12 @@ up:
 				else if ((t == T_UL || t == T_OL ||
 				    t == T_DL) && w->list > 0) {
 					w->list--;
-					w->tight = 0;
+					if (w->list < 32) {
+						w->item = w->saved_item[w->list];
+						w->item_no = w->saved_no[w->list];
+					}
+					/* A nested list goes on tight. */
+					w->tight = w->list > 0;
 				} else if (t == T_LI || t == T_DD ||
 				    t == T_DT)
 					w->item = 0;
