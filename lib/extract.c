@@ -1665,7 +1665,7 @@ extract_page(const char *html, size_t n, const char *url,
 	    HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
 	    HTML_PARSE_COMPACT | HTML_PARSE_NOBLANKS);
 	if (doc == NULL)
-		return -1;
+		return n == 0 ? 0 : -1;	/* nothing at all is no content */
 	root = xmlDocGetRootElement(doc);
 	if (root == NULL) {
 		xmlFreeDoc(doc);
