@@ -859,6 +859,21 @@ plan(struct resample *s, struct job *j, struct df_err *e)
 	return 0;
 }
 
+/* The shortest decimal that reads back as d (0.2999375, not 0.299938). */
+static void
+shortest(struct buf *b, double d)
+{
+	char t[40];
+	int prec;
+
+	for (prec = 6; prec < 17; prec++) {
+		snprintf(t, sizeof(t), "%.*g", prec, d);
+		if (strtod(t, NULL) == d)
+			break;
+	}
+	buf_adds(b, t);
+}
+
 /* Format the output fields as JSON texts into w->json, NUL-separated. */
 static void
 facts(struct resample *s, struct wctx *w, struct job *j, const char *dest)
@@ -870,7 +885,7 @@ facts(struct resample *s, struct wctx *w, struct job *j, const char *dest)
 	buf_reset(&w->json);
 	if (dest != NULL) {
 		/* The value keeps the field's shape: path or {"path":..}. */
-		if (j->from_bytes || w->val.len == 1) {
+		if (j->from_bytes || j->as_object) {
 			buf_adds(&w->json, "{\"path\":");
 			jstr(&w->json, dest, strlen(dest));
 			buf_addc(&w->json, '}');
@@ -879,7 +894,8 @@ facts(struct resample *s, struct wctx *w, struct job *j, const char *dest)
 	}
 	buf_addc(&w->json, '\0');
 	buf_addf(&w->json, "%d%c%d%c", s->rate, 0, j->oc, 0);
-	buf_addf(&w->json, "%.6f%c", (double)j->target / s->rate, 0);
+	shortest(&w->json, (double)j->target / s->rate);
+	buf_addc(&w->json, '\0');
 	buf_addf(&w->json, "%d%c%d%c", j->info.samplerate, 0,
 	    j->info.channels, 0);
 	/* "wav/pcm16", "ogg/vorbis", "flac/pcm24"; MPEG as "mp3". */
