@@ -1137,8 +1137,14 @@ resample_ordered(struct rec *r, const void *memo, size_t len,
 
 	(void)len;
 	if (m[0] == MEMO_DROP) {
+		/* The loop keeps the reason's pointer: a static string. */
+		static const char *const reasons[] = { "silent", "too-short",
+		    "too-long" };
+
 		p = m + 1;
-		emit_drop(o, r, p, p + strlen(p) + 1, NULL);
+		for (i = 0; i < 2 && strcmp(p, reasons[i]) != 0; i++)
+			;
+		emit_drop(o, r, reasons[i], p + strlen(p) + 1, NULL);
 		return 0;
 	}
 	tmp = m + 1;
