@@ -25,8 +25,8 @@ test_expect_success 'bad option values are usage errors (exit 2)' '
 
 test_expect_success 'every long option in --help is in the man page' '
 	df-resample --help | grep -o -e "--[a-z-]*" | sort -u >help &&
-	grep -o "^\\.It Fl \\(-[a-z-]*\\)" "$SRC_DIR/man/df-resample.1" |
-	    sed "s/^\\.It Fl /-/" | sort -u >man &&
+	grep -o "Fl \\\\-[a-z-]*" "$SRC_DIR/man/df-resample.1" |
+	    sed "s/^Fl ./-/" | sort -u >man &&
 	comm -23 help man >missing &&
 	test_must_be_empty missing
 '
