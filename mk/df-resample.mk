@@ -4,3 +4,4 @@ DEBS += libsndfile1-dev libsamplerate0-dev libsoxr-dev sox libsox-fmt-mp3 \
 	espeak-ng lame
 BENCH_DEBS += python3-scipy python3-numpy sox libsox-fmt-mp3 espeak-ng lame \
 	flac vorbis-tools time
+LIBS_unit += $(shell pkg-config --libs sndfile samplerate soxr 2>/dev/null)

@@ -13,7 +13,7 @@ broken () {
 	head -c 30000 full.wav >trunc.wav &&
 	: >zero.wav &&
 	echo "this is not audio, only text" >text.wav &&
-	head -c 4096 /dev/zero | tr '\\000' Z >noise.flac &&
+	head -c 4096 /dev/zero | tr '\000' Z >noise.flac &&
 	# A WAV whose format tag (0x1234) no decoder knows.
 	printf "RIFF\\044\\000\\000\\000WAVEfmt \\020\\000\\000\\000\\064\\022\\001\\000\\100\\037\\000\\000\\200\\076\\000\\000\\002\\000\\020\\000data\\000\\000\\000\\000" >codec.wav &&
 	# A valid WAV with no frames.
