@@ -30,12 +30,12 @@ if [ ! -s corpus.tsv ]; then
 		for fmt in wav flac ogg mp3; do
 			f=$name-$fmt
 			case $fmt in
-			wav) sox m/$name.wav -b 24 src/$f.wav ;;
-			flac) sox m/$name.wav -b 24 src/$f.flac ;;
-			ogg) sox m/$name.wav -C 8 src/$f.ogg ;;
+			wav) sox "m/$name.wav" -b 24 "src/$f.wav" ;;
+			flac) sox "m/$name.wav" -b 24 "src/$f.flac" ;;
+			ogg) sox "m/$name.wav" -C 8 "src/$f.ogg" ;;
 			mp3)
 				[ "$rate" -le 48000 ] || continue
-				sox m/$name.wav -C 256 src/$f.mp3 ;;
+				sox "m/$name.wav" -C 256 "src/$f.mp3" ;;
 			esac
 			printf '%s\t%s\t%s\t%s\t%s\n' "$f" "$name" "$rate" \
 			    "$kind" "$info" >>corpus.tsv
@@ -139,6 +139,36 @@ best "df-resample -j 1 soxr medium" "$bin/df-resample" -q -j 1 --quality medium 
     --root src --out-dir o-speed manifest.jsonl
 best "df-resample -j 1 src best" "$bin/df-resample" -q -j 1 --engine src \
     --root src --out-dir o-speed manifest.jsonl
+
+# Long files: 4 x 300 s (44.1k stereo WAV, 48k mono WAV, 48k stereo
+# FLAC, 8k mono WAV), where sox's start-up no longer counts.
+echo
+echo "== speed on long files (4 x 300 s, best of 3)"
+mkdir -p long
+[ -s long/a.wav ] || sox -n -r 44100 -c 2 -b 16 long/a.wav synth 300 \
+    sine 200-3000 vol 0.5
+[ -s long/b.wav ] || sox -n -r 48000 -c 1 -b 16 long/b.wav synth 300 \
+    pinknoise vol 0.3
+[ -s long/c.flac ] || sox -n -r 48000 -c 2 -b 16 long/c.flac synth 300 \
+    sine 300-5000 vol 0.5
+[ -s long/d.wav ] || sox -n -r 8000 -c 1 -b 16 long/d.wav synth 300 \
+    sine 100-3000 vol 0.5
+printf '{"audio":"%s"}\n' a.wav b.wav c.flac d.wav >long.jsonl
+cat >sox-long.sh <<'EOF'
+mkdir -p o-soxloop
+for f in long/*; do
+	b=${f##*/}
+	sox "$f" -r 16000 -c 1 -b 16 "o-soxloop/${b%.*}.wav" 2>/dev/null
+done
+EOF
+audio_all=$audio_s
+audio_s=1200
+best "sox (one per file)" sh sox-long.sh
+best "df-resample -j 1" "$bin/df-resample" -q -j 1 --root long \
+    --out-dir o-speed long.jsonl
+best "df-resample -j 2" "$bin/df-resample" -q -j 2 --root long \
+    --out-dir o-speed long.jsonl
+audio_s=$audio_all
 
 # Memory: a two-hour file against a ten-minute one.
 if [ "${BENCH_RESAMPLE_LONG:-1}" = 1 ]; then
