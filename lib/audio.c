@@ -109,6 +109,8 @@ audio_rs_free(struct audio_rs *rs)
 	free(rs);
 }
 
+static const float rs_zero[64];
+
 int
 audio_rs_process(struct audio_rs *rs, const float *in, size_t n, int last,
     struct fbuf *out, struct df_err *e)
@@ -131,7 +133,8 @@ audio_rs_process(struct audio_rs *rs, const float *in, size_t n, int last,
 			SRC_DATA d;
 
 			memset(&d, 0, sizeof(d));
-			d.data_in = in;
+			/* libsamplerate wants an input pointer to flush. */
+			d.data_in = in != NULL ? in : rs_zero;
 			d.input_frames = (long)n;
 			d.data_out = out->data + out->len;
 			d.output_frames = (long)room;

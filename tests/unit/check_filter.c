@@ -699,6 +699,7 @@ struct run {
 	int jobs, strict;
 	long long max_record;	/* 0 for the default */
 	int (*bare)(const char *, size_t, struct buf *, void *);
+	int batch_lines;	/* 0 for the default */
 
 	/* Set by run_filter. */
 	int status;		/* exit status, or 128 + signal */
@@ -739,6 +740,7 @@ run_child(struct run *rn, int fd)
 	f.worker_new = test_worker_new;
 	f.arg = &fl;
 	f.jobs = rn->jobs;
+	f.batch_lines = rn->batch_lines;
 	f.strict = rn->strict;
 	f.quiet = 1;
 	f.rejects_path = rn->rejects;
@@ -1010,7 +1012,7 @@ paths_make(struct paths *ps, const char *tag)
 
 /* A whole run over a few thousand lines, malformed ones among them. */
 static void
-full_run(int jobs, int where)
+full_run_batch(int jobs, int where, int batch_lines)
 {
 	struct expect x;
 	struct paths ps;
@@ -1028,6 +1030,7 @@ full_run(int jobs, int where)
 	rn.rejects = ps.rej;
 	rn.stats = ps.stats;
 	rn.jobs = jobs;
+	rn.batch_lines = batch_lines;
 	rn.where = where ? "(.id | tonumber) % 2 == 0" : NULL;
 	run_filter(&rn);
 	counts_are(&rn, &x);
@@ -1037,6 +1040,21 @@ full_run(int jobs, int where)
 	expect_release(&x);
 	tdir_remove(&ps.t);
 }
+
+static void
+full_run(int jobs, int where)
+{
+	full_run_batch(jobs, where, 0);
+}
+
+/* Batches of one or a few records (filter.batch_lines): the same run. */
+START_TEST(test_run_batch_lines)
+{
+	full_run_batch(1, 0, 1);
+	full_run_batch(3, 0, 1);
+	full_run_batch(2, 1, 7);
+}
+END_TEST
 
 START_TEST(test_run_one_job)
 {
@@ -1449,6 +1467,7 @@ filter_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_run_one_job);
 	tcase_add_test(tc, test_run_three_jobs);
+	tcase_add_test(tc, test_run_batch_lines);
 	tcase_add_test(tc, test_run_where);
 	tcase_add_test(tc, test_run_jobs_identical);
 	tcase_add_test(tc, test_run_clean);
