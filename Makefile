@@ -15,6 +15,7 @@ PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share/datafactory
+COMPDIR ?= $(PREFIX)/share/bash-completion/completions
 
 CC ?= cc
 OPT ?= -O2 -g
@@ -118,6 +119,7 @@ memcheck: all
 lint:
 	for m in man/*.[17]; do mandoc -Tlint -Wwarning $$m || exit 1; done
 	shellcheck -s sh tests/cli/*.sh pipelines/*.sh .ci/run
+	shellcheck -s bash contrib/bash-completion/df
 	cppcheck -q --error-exitcode=1 --enable=warning,portability \
 	    --inline-suppr -Ilib lib cmd
 
@@ -147,10 +149,12 @@ bench: all
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
-	    $(DESTDIR)$(MANDIR)/man7
+	    $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(COMPDIR)
 	for p in $(PROGS); do \
 	  install -m 755 $(BIN)/$$p $(DESTDIR)$(BINDIR)/$$p || exit 1; \
 	  install -m 644 man/$$p.1 $(DESTDIR)$(MANDIR)/man1/$$p.1 || exit 1; \
+	  install -m 644 contrib/bash-completion/df \
+	      $(DESTDIR)$(COMPDIR)/$$p || exit 1; \
 	done
 	install -m 644 man/df.7 $(DESTDIR)$(MANDIR)/man7/df.7
 	if [ -d data ]; then mkdir -p $(DESTDIR)$(DATADIR) && \
@@ -158,7 +162,8 @@ install: all
 
 uninstall:
 	for p in $(PROGS); do \
-	  rm -f $(DESTDIR)$(BINDIR)/$$p $(DESTDIR)$(MANDIR)/man1/$$p.1; \
+	  rm -f $(DESTDIR)$(BINDIR)/$$p $(DESTDIR)$(MANDIR)/man1/$$p.1 \
+	      $(DESTDIR)$(COMPDIR)/$$p; \
 	done
 	rm -f $(DESTDIR)$(MANDIR)/man7/df.7
 	rm -rf $(DESTDIR)$(DATADIR)

@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
@@ -506,6 +507,13 @@ emit_drop(struct emit *o, struct rec *r, const char *reason,
 	reject(o, rec_obj(r), reason, message, extra, 0);
 }
 
+void
+emit_error(struct emit *o, struct rec *r, const char *reason,
+    const char *message, const char *extra)
+{
+	reject(o, rec_obj(r), reason, message, extra, 1);
+}
+
 static void process_item_work(struct filter *, struct worker *,
     struct batch *, struct item *);
 
@@ -525,6 +533,27 @@ process_item(struct filter *f, struct worker *w, struct batch *b,
 	it->diag_len = b->diag.len - it->diag_off;
 }
 
+/*
+ * Offer a line that is not JSON to the program's bare hook; when it
+ * makes a record of it, the item is that record from now on.
+ */
+static int
+bare_line(struct filter *f, struct batch *b, struct item *it)
+{
+	struct buf rec = BUF_INIT;
+	int took;
+
+	took = f->bare(b->text.data + it->off, it->len, &rec, f->arg);
+	if (took) {
+		it->off = b->text.len;
+		it->len = rec.len;
+		buf_add(&b->text, rec.data, rec.len);
+		buf_addc(&b->text, '\0');
+	}
+	buf_release(&rec);
+	return took;
+}
+
 static void
 process_item_work(struct filter *f, struct worker *w, struct batch *b,
     struct item *it)
@@ -534,7 +563,7 @@ process_item_work(struct filter *f, struct worker *w, struct batch *b,
 	struct df_err e = { "", NULL };
 	enum json_kind kind;
 	char err[160];
-	int truth;
+	int rc, truth;
 
 	if (it->kind == ITEM_TOOLONG) {
 		snprintf(err, sizeof(err), "record of %llu bytes is over "
@@ -542,8 +571,13 @@ process_item_work(struct filter *f, struct worker *w, struct batch *b,
 		reject(&o, NULL, "too-large", err, NULL, 1);
 		return;
 	}
-	if (json_scan_object(b->text.data + it->off, it->len, &w->obj, &kind,
-	    err, sizeof(err)) < 0) {
+	rc = json_scan_object(b->text.data + it->off, it->len, &w->obj, &kind,
+	    err, sizeof(err));
+	if (rc < 0 && kind == JSON_OBJECT && f->bare != NULL &&
+	    bare_line(f, b, it))
+		rc = json_scan_object(b->text.data + it->off, it->len, &w->obj,
+		    &kind, err, sizeof(err));
+	if (rc < 0) {
 		const char *reason = "invalid-json";
 
 		if (kind != JSON_OBJECT && strcmp(err, "not a JSON object") == 0)
@@ -1427,6 +1461,37 @@ batch_put(struct batch **freelist, struct batch *b)
 	*freelist = b;
 }
 
+/*
+ * Whether the next read would not block: a whole line is buffered, the
+ * input is at its end, or its descriptor is readable now.
+ */
+static int
+input_ready(struct reader *rd)
+{
+	struct pollfd p;
+
+	if (rd->cur >= ninputs || rd->eof)
+		return 1;
+	if (rd->end > rd->start && memchr(rd->buf + rd->start, '\n',
+	    rd->end - rd->start) != NULL)
+		return 1;
+	p.fd = inputs[rd->cur].fd;
+	p.events = POLLIN;
+	p.revents = 0;
+	return poll(&p, 1, 0) != 0;
+}
+
+/*
+ * With filter.lookahead: whether the oldest batch may go to its ordered
+ * phase now, given the records read after it.
+ */
+static int
+lookahead_met(struct filter *f, struct reader *rd, size_t after)
+{
+	return f->ordered == NULL || f->lookahead == 0 ||
+	    after >= f->lookahead || input_ready(rd);
+}
+
 int
 filter_run(struct filter *f, int argc, char *argv[])
 {
@@ -1434,7 +1499,7 @@ filter_run(struct filter *f, int argc, char *argv[])
 	struct worker *ws = NULL, w0;
 	struct batch *b, *freelist = NULL;
 	struct timespec t1;
-	size_t max_lines, maxinflight;
+	size_t max_lines, maxinflight, pending = 0;
 	time_t started = time(NULL);
 	int i, nw, stop = 0, failed = 0;
 
@@ -1465,8 +1530,11 @@ filter_run(struct filter *f, int argc, char *argv[])
 		if (pthread_create(&ws[i].tid, NULL, worker_main, &ws[i]))
 			die("cannot start a worker thread");
 	}
-	max_lines = f->strict || f->unbuffered ? 1 : BATCH_LINES;
+	max_lines = f->strict || f->unbuffered ? 1 : f->batch_lines > 0 ?
+	    (size_t)f->batch_lines : BATCH_LINES;
 	maxinflight = (size_t)(2 * nw + 2);
+	if (f->ordered != NULL && f->lookahead > 0)
+		maxinflight = (size_t)-1;	/* bounded by lookahead */
 	memset(&rd, 0, sizeof(rd));
 
 	while (!stop) {
@@ -1475,17 +1543,41 @@ filter_run(struct filter *f, int argc, char *argv[])
 			batch_put(&freelist, b);
 			break;
 		}
-		if (nw == 0) {
+		if (nw == 0 && (f->ordered == NULL || f->lookahead == 0)) {
 			process_batch(f, &w0, b);
 			if (batch_commit(f, &w0, b) > 0 && f->strict)
 				stop = 1;
 			batch_put(&freelist, b);
 			continue;
 		}
-		submit(b);
+		if (nw == 0) {
+			/*
+			 * Lookahead: the per-record function of later
+			 * batches runs before the ordered phase of the
+			 * oldest, so what it started overlaps.
+			 */
+			process_batch(f, &w0, b);
+			b->done = 1;
+			if (norder == caporder) {
+				caporder = caporder ? 2 * caporder : 16;
+				order = df_xrealloc(order, caporder *
+				    sizeof(*order));
+			}
+			order[norder++] = b;
+			pending += b->n;
+		} else {
+			submit(b);
+			pending += b->n;
+		}
+		/*
+		 * With -u, a record must come out before we block waiting
+		 * for more input: drain when no input is ready.
+		 */
 		while (!stop && norder > 0 && (norder >= maxinflight ||
-		    head_done())) {
+		    (head_done() && lookahead_met(f, &rd, pending -
+		    order[0]->n)) || (f->unbuffered && !input_ready(&rd)))) {
 			b = take_head();
+			pending -= b->n;
 			if (batch_commit(f, &w0, b) > 0 && f->strict)
 				stop = 1;
 			batch_put(&freelist, b);

@@ -97,6 +97,15 @@ void emit_drop(struct emit *o, struct rec *r, const char *reason,
     const char *message, const char *extra);
 
 /*
+ * Reject r as an error (a diagnostic with its location, exit 1), as
+ * returning -1 from the record function does, with extra (JSON object
+ * members, or NULL) inside _reject: for a program that keeps what it
+ * had, such as a reply that failed a check, beside the reason.
+ */
+void emit_error(struct emit *o, struct rec *r, const char *reason,
+    const char *message, const char *extra);
+
+/*
  * Leave len bytes for the ordered phase (filter.ordered) of this record.
  */
 void emit_memo(struct emit *o, const void *p, size_t len);
@@ -149,11 +158,35 @@ struct filter {
 	int nchan;
 	int one_to_one;		/* every record in is one out or rejected */
 	/*
+	 * Records per batch handed to a worker (0: the default, 2048).  A
+	 * program whose records each take long (a file to convert) sets a
+	 * small number so that -j spreads even a short input.
+	 */
+	int batch_lines;
+	/*
 	 * The first nref operands are reference data (df-dedup --against):
 	 * their records reach the program with rec.ref set, must not be
 	 * emitted, and are counted as "reference", not "in".
 	 */
 	int nref;
+	/*
+	 * With an ordered phase: how many records to read and hand to the
+	 * per-record function beyond the oldest batch before that batch's
+	 * ordered phase runs (0: none, the default).  For a program whose
+	 * per-record function starts work that the ordered phase waits
+	 * for (network requests, llm.h), so the work of later records
+	 * overlaps the wait.  The oldest batch goes anyway when the input
+	 * has nothing more to read right now, so interactive use is not
+	 * held up.
+	 */
+	size_t lookahead;
+	/*
+	 * Optional: a line that is not JSON is offered here before it is
+	 * rejected.  Return 1 after appending to rec the JSON object to use
+	 * in its place (df-fetch reads a bare URL as {"url":"..."}), or 0
+	 * to reject the line as usual.  Runs on the worker threads.
+	 */
+	int (*bare)(const char *line, size_t len, struct buf *rec, void *arg);
 
 	/* For --stats. */
 	int argc;

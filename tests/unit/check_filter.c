@@ -698,6 +698,7 @@ struct run {
 	const char *out, *err, *rejects, *stats, *where;
 	int jobs, strict;
 	long long max_record;	/* 0 for the default */
+	int (*bare)(const char *, size_t, struct buf *, void *);
 
 	/* Set by run_filter. */
 	int status;		/* exit status, or 128 + signal */
@@ -745,6 +746,7 @@ run_child(struct run *rn, int fd)
 	f.where = rn->where;
 	if (rn->max_record > 0)
 		f.max_record = rn->max_record;
+	f.bare = rn->bare;
 	rc = filter_run(&f, argc - 1, argv + 1);
 	rn->n[N_IN] = f.n_in;
 	rn->n[N_OUT] = f.n_out;
@@ -1331,6 +1333,57 @@ START_TEST(test_run_odd_lines)
 }
 END_TEST
 
+/* The bare hook: "u:X" lines become {"a":"X"}; other bad lines stay bad. */
+static int
+bare_u(const char *line, size_t len, struct buf *rec, void *arg)
+{
+	(void)arg;
+	if (len < 2 || strncmp(line, "u:", 2) != 0)
+		return 0;
+	buf_adds(rec, "{\"a\":\"");
+	buf_add(rec, line + 2, len - 2);
+	buf_adds(rec, "\"}");
+	return 1;
+}
+
+START_TEST(test_run_bare)
+{
+	struct buf got = BUF_INIT;
+	struct paths ps;
+	struct run rn;
+	int j;
+
+	for (j = 1; j <= 2; j++) {
+		paths_make(&ps, "");
+		spit(ps.in, "u:one\nnope\n[1]\n{\"a\":\"two\"}\nu:three\n",
+		    35);
+		memset(&rn, 0, sizeof(rn));
+		rn.in[rn.nin++] = ps.in;
+		rn.out = ps.out;
+		rn.err = ps.err;
+		rn.rejects = ps.rej;
+		rn.jobs = j;
+		rn.bare = bare_u;
+		run_filter(&rn);
+		ck_assert(rn.counted);
+		ck_assert_int_eq(rn.status, 1);
+		ck_assert_uint_eq(rn.n[N_IN], 5);
+		ck_assert_uint_eq(rn.n[N_OUT], 3);
+		ck_assert_uint_eq(rn.n[N_REJECTED], 2);
+		ck_assert_int_eq(slurp(ps.out, &got), 0);
+		ck_assert_ptr_nonnull(strstr(got.data, "{\"a\":\"one\""));
+		ck_assert_ptr_nonnull(strstr(got.data, "{\"a\":\"three\""));
+		buf_reset(&got);
+		ck_assert_int_eq(slurp(ps.rej, &got), 0);
+		ck_assert_ptr_nonnull(strstr(got.data, "\"raw\":\"nope\""));
+		ck_assert_ptr_nonnull(strstr(got.data, "not-object"));
+		buf_reset(&got);
+		tdir_remove(&ps.t);
+	}
+	buf_release(&got);
+}
+END_TEST
+
 /* An operand that cannot be opened: exit 2 before anything is written. */
 START_TEST(test_run_missing_operand)
 {
@@ -1375,6 +1428,7 @@ filter_suite(void)
 	TCase *tc;
 
 	tc = tcase_create("file");
+	tcase_add_test(tc, test_run_bare);
 	tcase_add_test(tc, test_file_commit);
 	tcase_add_test(tc, test_file_commit_empty);
 	tcase_add_test(tc, test_file_abort);

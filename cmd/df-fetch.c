@@ -1,0 +1,1724 @@
+/*
+ * df-fetch: polite fetching of URLs into records.
+ *
+ * Reads bare URLs (one a line) or records with a url field, and writes
+ * exactly one record per input URL, in input order, with what the fetch
+ * gave: final_url, status, content_type, charset, fetched_at, etag,
+ * last_modified, the body (as UTF-8 text, or base64 for other types) and,
+ * on failure, an error kind.  A failed URL is data, not a lost line.
+ *
+ * The network side runs on one thread over libcurl's multi interface.
+ * Every host (scheme, name and port) has a queue: its robots.txt is
+ * fetched first and obeyed (RFC 9309), one request is in flight at a time
+ * (--per-host), and requests start at least max(--delay, Crawl-delay)
+ * apart.  Redirects are followed by hand, so each hop goes through the
+ * queue, robots.txt and spacing of its own host.  Transient failures are
+ * retried with exponential backoff and jitter, never sooner than a
+ * Retry-After, and hold the whole host meanwhile.
+ *
+ * The record loop (lib/filter.h) hands each record to fetch_record,
+ * which queues the URL; the ordered phase waits for each URL's result in
+ * input order, so output is bounded by the loop's batch of records.
+ */
+#include <sys/stat.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <unicode/ucnv.h>
+
+#include "cli.h"
+#include "filter.h"
+#include "robots.h"
+
+#define USAGE \
+"df-fetch [-hquV] [-j N] [--concurrency N] [--connect-timeout SECONDS]\n" \
+"                [--delay SECONDS] [--field PATH] [--ignore-robots]\n" \
+"                [--max-bytes BYTES] [--max-crawl-delay SECONDS]\n" \
+"                [--max-record BYTES] [--max-redirects N]\n" \
+"                [--max-retry-after SECONDS] [--mime LIST] [--per-host N]\n" \
+"                [--progress] [--rejects FILE] [--retries N]\n" \
+"                [--retry-wait SECONDS] [--robots-file FILE] [--stats FILE]\n" \
+"                [--strict] [--timeout SECONDS] [--user-agent AGENT]\n" \
+"                [--where EXPR] [file ...]"
+
+#define HELP \
+"Fetch URLs politely: robots.txt, per-host spacing, retries, one record\n" \
+"per input URL in input order.\n" \
+"\n" \
+"      --concurrency N   transfers in flight over all hosts (default 64)\n" \
+"      --connect-timeout SECONDS  per connection (default 10)\n" \
+"      --delay SECONDS   least time between two requests to one host\n" \
+"                        (default 0.5); a longer Crawl-delay wins\n" \
+"      --field PATH      where the URL is read (default .url)\n" \
+"      --ignore-robots   do not fetch or obey robots.txt (the records say\n" \
+"                        so)\n" \
+"      --max-bytes BYTES body size limit after decompression (default\n" \
+"                        16M; k, M, G)\n" \
+"      --max-crawl-delay SECONDS  a host asking for more is not fetched\n" \
+"                        (default 60)\n" \
+"      --max-redirects N redirect hops followed (default 5)\n" \
+"      --max-retry-after SECONDS  give up rather than wait longer\n" \
+"                        (default 600)\n" \
+"      --mime LIST       only bodies of these types (comma-separated, a\n" \
+"                        trailing / matches a family: text/,application/pdf)\n" \
+"      --per-host N      requests in flight per host (default 1)\n" \
+"      --retries N       retries of timeouts, 408, 429 and 5xx (default 3)\n" \
+"      --retry-wait SECONDS  first backoff, doubled each time (default 1)\n" \
+"      --robots-file FILE  offline: answer for each URL whether FILE\n" \
+"                        allows it to --user-agent; no network\n" \
+"      --timeout SECONDS whole transfer, per attempt (default 30)\n" \
+"      --user-agent AGENT  User-Agent; its product token is the robots.txt\n" \
+"                        name (default df-fetch/" DF_VERSION ")\n" \
+FILTER_LONGOPTS_HELP
+
+enum {
+	OPT_CONCURRENCY = FILTER_OPT_LAST,
+	OPT_CONNECT_TIMEOUT,
+	OPT_DELAY,
+	OPT_FIELD,
+	OPT_IGNORE_ROBOTS,
+	OPT_MAX_BYTES,
+	OPT_MAX_CRAWL_DELAY,
+	OPT_MAX_REDIRECTS,
+	OPT_MAX_RETRY_AFTER,
+	OPT_MIME,
+	OPT_PER_HOST,
+	OPT_RETRIES,
+	OPT_RETRY_WAIT,
+	OPT_ROBOTS_FILE,
+	OPT_TIMEOUT,
+	OPT_USER_AGENT
+};
+
+static const struct option longopts[] = {
+	{ "concurrency", required_argument, NULL, OPT_CONCURRENCY },
+	{ "connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT },
+	{ "delay", required_argument, NULL, OPT_DELAY },
+	{ "field", required_argument, NULL, OPT_FIELD },
+	{ "help", no_argument, NULL, 'h' },
+	{ "ignore-robots", no_argument, NULL, OPT_IGNORE_ROBOTS },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "max-bytes", required_argument, NULL, OPT_MAX_BYTES },
+	{ "max-crawl-delay", required_argument, NULL, OPT_MAX_CRAWL_DELAY },
+	{ "max-record", required_argument, NULL, FILTER_OPT_MAX_RECORD },
+	{ "max-redirects", required_argument, NULL, OPT_MAX_REDIRECTS },
+	{ "max-retry-after", required_argument, NULL, OPT_MAX_RETRY_AFTER },
+	{ "mime", required_argument, NULL, OPT_MIME },
+	{ "per-host", required_argument, NULL, OPT_PER_HOST },
+	{ "progress", no_argument, NULL, FILTER_OPT_PROGRESS },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "rejects", required_argument, NULL, FILTER_OPT_REJECTS },
+	{ "retries", required_argument, NULL, OPT_RETRIES },
+	{ "retry-wait", required_argument, NULL, OPT_RETRY_WAIT },
+	{ "robots-file", required_argument, NULL, OPT_ROBOTS_FILE },
+	{ "stats", required_argument, NULL, FILTER_OPT_STATS },
+	{ "strict", no_argument, NULL, FILTER_OPT_STRICT },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "unbuffered", no_argument, NULL, 'u' },
+	{ "user-agent", required_argument, NULL, OPT_USER_AGENT },
+	{ "version", no_argument, NULL, 'V' },
+	{ "where", required_argument, NULL, FILTER_OPT_WHERE },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* Options. */
+static struct {
+	int concurrency, per_host, retries, max_redirects, ignore_robots;
+	double delay, connect_timeout, timeout, retry_wait, max_crawl_delay;
+	double max_retry_after;
+	long long max_bytes;
+	const char *user_agent;
+	char **mime;
+	size_t nmime;
+	int quiet;
+} opt;
+
+/* The output fields, in the order they are set. */
+enum {
+	F_FINAL_URL, F_STATUS, F_CONTENT_TYPE, F_CHARSET, F_FETCHED_AT,
+	F_ETAG, F_LAST_MODIFIED, F_BODY, F_BODY_B64, F_ERROR, F_ERROR_DETAIL,
+	F_ATTEMPTS, F_ROBOTS, NFIELD
+};
+
+static const char *const field_name[NFIELD] = {
+	".final_url", ".status", ".content_type", ".charset", ".fetched_at",
+	".etag", ".last_modified", ".body", ".body_b64", ".error",
+	".error_detail", ".attempts", ".robots"
+};
+
+static struct field out_field[NFIELD];
+static struct field url_field, allowed_field;
+
+/* One input URL on its way through the fetcher. */
+struct job {
+	char *url;		/* as given */
+	char *cur;		/* the current hop */
+	struct host *host;
+	int hops, tries, attempts;
+	struct job *next;	/* in its host's queue */
+	struct job *lprev, *lnext;	/* all live jobs */
+	int done;
+	/* The result: each field's JSON text, or none. */
+	struct buf val[NFIELD];
+	unsigned char has[NFIELD];
+};
+
+struct host {
+	char *key;		/* scheme://name:port */
+	struct host *hnext;
+	struct job *qhead, *qtail;
+	int inflight;
+	int robots_state;	/* ROBOTS_* */
+	int robots_tries;
+	struct robots *robots;
+	const char *robots_error;	/* error kind when robots failed */
+	char robots_detail[320];
+	double delay;
+	double next_ok;		/* monotonic seconds */
+	int pending;		/* in the pending list */
+};
+
+enum { ROBOTS_NONE, ROBOTS_FETCHING, ROBOTS_READY };
+
+/* A transfer in flight. */
+struct xfer {
+	CURL *easy;
+	struct job *job;	/* NULL: the host's robots.txt */
+	struct host *host;
+	struct buf body;
+	size_t max;
+	int too_large, mime_refused, mime_checked;
+	char *etag, *last_modified;
+	double t_start;
+	char errbuf[CURL_ERROR_SIZE];
+	struct xfer *xprev, *xnext;	/* all transfers in flight */
+};
+
+/* Shared between the record loop and the network thread. */
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t done_cv = PTHREAD_COND_INITIALIZER;
+static struct job *incoming_head, *incoming_tail;
+static struct job *live;	/* every job not yet emitted */
+static int quitting;
+static CURLM *multi;
+static pthread_t engine_tid;
+static int engine_running;
+static int warned_agent;
+
+/* Owned by the network thread. */
+static struct host **htab;
+static size_t hcap, hcount;
+static struct host **pending;
+static size_t npending, cappending;
+static int active;
+static struct xfer *xfers;
+
+/* Counts for --stats and progress (under mu). */
+static unsigned long long n_requests, n_bytes, n_robots_fetches;
+
+/* The offline robots.txt mode. */
+static struct robots *offline_robots;
+
+static double
+now_mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void
+iso_now(char *s, size_t n)
+{
+	struct tm tm;
+	time_t t = time(NULL);
+
+	gmtime_r(&t, &tm);
+	strftime(s, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* Results. */
+
+static void
+set_raw(struct job *j, int f, const char *json, size_t len)
+{
+	buf_reset(&j->val[f]);
+	buf_add(&j->val[f], json, len);
+	j->has[f] = 1;
+}
+
+static void
+set_str(struct job *j, int f, const char *s, size_t len)
+{
+	if (s == NULL) {
+		set_raw(j, f, "null", 4);
+		return;
+	}
+	buf_reset(&j->val[f]);
+	if (utf8_valid_prefix(s, len) == len)
+		json_string_encode(&j->val[f], s, len);
+	else {
+		/* Header bytes that are not UTF-8: keep the ASCII. */
+		struct buf t = BUF_INIT;
+		size_t i;
+
+		for (i = 0; i < len; i++)
+			buf_addc(&t, (unsigned char)s[i] < 0x80 ? s[i] : '?');
+		json_string_encode(&j->val[f], t.data, t.len);
+		buf_release(&t);
+	}
+	j->has[f] = 1;
+}
+
+static void
+set_cstr(struct job *j, int f, const char *s)
+{
+	set_str(j, f, s, s != NULL ? strlen(s) : 0);
+}
+
+static void
+set_num(struct job *j, int f, long v)
+{
+	buf_reset(&j->val[f]);
+	buf_addf(&j->val[f], "%ld", v);
+	j->has[f] = 1;
+}
+
+static void
+base64(struct buf *b, const unsigned char *p, size_t n)
+{
+	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t i;
+	unsigned v;
+
+	buf_grow(b, (n + 2) / 3 * 4 + 2);
+	for (i = 0; i + 2 < n; i += 3) {
+		v = (unsigned)p[i] << 16 | (unsigned)p[i + 1] << 8 | p[i + 2];
+		buf_addc(b, tab[v >> 18]);
+		buf_addc(b, tab[(v >> 12) & 63]);
+		buf_addc(b, tab[(v >> 6) & 63]);
+		buf_addc(b, tab[v & 63]);
+	}
+	if (i < n) {
+		v = (unsigned)p[i] << 16 | (i + 1 < n ? (unsigned)p[i + 1] << 8 : 0);
+		buf_addc(b, tab[v >> 18]);
+		buf_addc(b, tab[(v >> 12) & 63]);
+		buf_addc(b, i + 1 < n ? tab[(v >> 6) & 63] : '=');
+		buf_addc(b, '=');
+	}
+}
+
+/* Whether a MIME type (lowercase, no parameters) is text. */
+static int
+mime_is_text(const char *m)
+{
+	static const char *const app[] = { "application/json",
+	    "application/javascript", "application/x-javascript",
+	    "application/ecmascript", "application/xml",
+	    "application/x-ndjson", "application/ld+json", NULL };
+	size_t i, n = strlen(m);
+
+	if (strncmp(m, "text/", 5) == 0)
+		return 1;
+	for (i = 0; app[i] != NULL; i++)
+		if (strcmp(m, app[i]) == 0)
+			return 1;
+	return (n > 4 && strcmp(m + n - 4, "+xml") == 0) ||
+	    (n > 5 && strcmp(m + n - 5, "+json") == 0);
+}
+
+/*
+ * Split a Content-Type value into its type (lowercase) and its charset
+ * parameter (lowercase, unquoted), each in a buffer of n bytes.
+ */
+static void
+content_type_split(const char *ct, char *type, char *cs, size_t n)
+{
+	const char *p, *q;
+	size_t k;
+
+	type[0] = cs[0] = '\0';
+	if (ct == NULL)
+		return;
+	while (*ct == ' ' || *ct == '\t')
+		ct++;
+	for (k = 0; ct[k] != '\0' && ct[k] != ';' && ct[k] != ' ' &&
+	    k + 1 < n; k++)
+		type[k] = (char)tolower((unsigned char)ct[k]);
+	type[k] = '\0';
+	for (p = strchr(ct, ';'); p != NULL; p = strchr(p + 1, ';')) {
+		q = p + 1;
+		while (*q == ' ' || *q == '\t')
+			q++;
+		if (strncasecmp(q, "charset=", 8) != 0)
+			continue;
+		q += 8;
+		if (*q == '"' || *q == '\'')
+			q++;
+		for (k = 0; q[k] != '\0' && q[k] != '"' && q[k] != '\'' &&
+		    q[k] != ';' && q[k] != ' ' && k + 1 < n; k++)
+			cs[k] = (char)tolower((unsigned char)q[k]);
+		cs[k] = '\0';
+		break;
+	}
+}
+
+/* Find "charset=" or XML's "encoding=" in the first bytes of a body. */
+static void
+sniff_charset(const char *p, size_t n, char *cs, size_t csn)
+{
+	static const char *const keys[] = { "charset=", "encoding=", NULL };
+	size_t i, k, lim = n < 4096 ? n : 4096;
+	int ki;
+
+	for (ki = 0; keys[ki] != NULL; ki++) {
+		size_t kl = strlen(keys[ki]);
+
+		for (i = 0; i + kl < lim; i++) {
+			if (strncasecmp(p + i, keys[ki], kl) != 0)
+				continue;
+			i += kl;
+			while (i < lim && (p[i] == '"' || p[i] == '\'' ||
+			    p[i] == ' '))
+				i++;
+			for (k = 0; i < lim && k + 1 < csn &&
+			    (isalnum((unsigned char)p[i]) || p[i] == '-' ||
+			    p[i] == '_' || p[i] == ':' || p[i] == '.'); i++)
+				cs[k++] = (char)tolower((unsigned char)p[i]);
+			cs[k] = '\0';
+			if (k > 0)
+				return;
+		}
+	}
+}
+
+/* Convert to UTF-8 with ICU.  Returns 0, or -1 for an unknown charset. */
+static int
+to_utf8(const char *cs, const char *p, size_t n, struct buf *out)
+{
+	UErrorCode st = U_ZERO_ERROR;
+	UConverter *from, *to;
+	UChar buf16[4096], *u;
+	const char *src = p, *srcend = p + n;
+	char *t, tmp[16384];
+
+	from = ucnv_open(cs, &st);
+	if (U_FAILURE(st))
+		return -1;
+	to = ucnv_open("UTF-8", &st);
+	if (U_FAILURE(st)) {
+		ucnv_close(from);
+		return -1;
+	}
+	for (;;) {
+		const UChar *us;
+
+		u = buf16;
+		st = U_ZERO_ERROR;
+		ucnv_toUnicode(from, &u, buf16 + 4096, &src, srcend, NULL, 1,
+		    &st);
+		if (U_FAILURE(st) && st != U_BUFFER_OVERFLOW_ERROR)
+			break;
+		us = buf16;
+		while (us < u) {
+			UErrorCode st2 = U_ZERO_ERROR;
+
+			t = tmp;
+			ucnv_fromUnicode(to, &t, tmp + sizeof(tmp), &us, u,
+			    NULL, 0, &st2);
+			buf_add(out, tmp, (size_t)(t - tmp));
+			if (U_FAILURE(st2) && st2 != U_BUFFER_OVERFLOW_ERROR)
+				break;
+		}
+		if (st != U_BUFFER_OVERFLOW_ERROR)
+			break;
+	}
+	ucnv_close(from);
+	ucnv_close(to);
+	return 0;
+}
+
+/*
+ * Set the body fields from the payload: text types as UTF-8 text (with
+ * the charset they came in), others as base64.
+ */
+static void
+set_body(struct job *j, const char *ctype, const char *p, size_t n)
+{
+	char type[128], cs[64];
+	struct buf u = BUF_INIT;
+	int text;
+
+	content_type_split(ctype, type, cs, sizeof(cs));
+	text = type[0] != '\0' ? mime_is_text(type) :
+	    (utf8_valid_prefix(p, n) == n && memchr(p, 0, n) == NULL);
+	if (!text) {
+		set_raw(j, F_CHARSET, "null", 4);
+		buf_reset(&j->val[F_BODY_B64]);
+		buf_addc(&j->val[F_BODY_B64], '"');
+		base64(&j->val[F_BODY_B64], (const unsigned char *)p, n);
+		buf_addc(&j->val[F_BODY_B64], '"');
+		j->has[F_BODY_B64] = 1;
+		return;
+	}
+	/* A byte order mark decides, then the header, then the content. */
+	if (n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
+		strcpy(cs, "utf-8");
+		p += 3, n -= 3;
+	} else if (n >= 2 && memcmp(p, "\xFE\xFF", 2) == 0)
+		strcpy(cs, "utf-16be");
+	else if (n >= 2 && memcmp(p, "\xFF\xFE", 2) == 0)
+		strcpy(cs, "utf-16le");
+	else if (cs[0] == '\0')
+		sniff_charset(p, n, cs, sizeof(cs));
+	if (cs[0] == '\0')
+		strcpy(cs, utf8_valid_prefix(p, n) == n ? "utf-8" :
+		    "windows-1252");
+	if ((strcmp(cs, "utf-8") == 0 || strcmp(cs, "utf8") == 0 ||
+	    strcmp(cs, "us-ascii") == 0) && utf8_valid_prefix(p, n) == n)
+		buf_add(&u, p, n);
+	else if (to_utf8(cs, p, n, &u) < 0) {
+		/* A charset nobody knows: keep the bytes. */
+		set_cstr(j, F_CHARSET, cs);
+		buf_reset(&j->val[F_BODY_B64]);
+		buf_addc(&j->val[F_BODY_B64], '"');
+		base64(&j->val[F_BODY_B64], (const unsigned char *)p, n);
+		buf_addc(&j->val[F_BODY_B64], '"');
+		j->has[F_BODY_B64] = 1;
+		return;
+	}
+	set_cstr(j, F_CHARSET, cs);
+	buf_reset(&j->val[F_BODY]);
+	if (utf8_valid_prefix(u.data ? u.data : "", u.len) == u.len)
+		json_string_encode(&j->val[F_BODY], u.data ? u.data : "",
+		    u.len);
+	else
+		json_string_encode(&j->val[F_BODY], "", 0);
+	j->has[F_BODY] = 1;
+	buf_release(&u);
+}
+
+static void
+set_error(struct job *j, const char *kind, const char *detail)
+{
+	set_cstr(j, F_ERROR, kind);
+	if (detail != NULL && *detail != '\0')
+		set_cstr(j, F_ERROR_DETAIL, detail);
+}
+
+/* The job is complete: hand it to the record loop. */
+static void
+job_done(struct job *j)
+{
+	int f;
+
+	for (f = 0; f <= F_LAST_MODIFIED; f++)
+		if (!j->has[f])
+			set_raw(j, f, "null", 4);
+	set_cstr(j, F_FINAL_URL, j->cur);
+	set_num(j, F_ATTEMPTS, j->attempts);
+	if (opt.ignore_robots)
+		set_raw(j, F_ROBOTS, "\"ignored\"", 9);
+	pthread_mutex_lock(&mu);
+	j->done = 1;
+	pthread_cond_broadcast(&done_cv);
+	pthread_mutex_unlock(&mu);
+}
+
+static void
+job_free(struct job *j)
+{
+	int f;
+
+	for (f = 0; f < NFIELD; f++)
+		buf_release(&j->val[f]);
+	if (j->cur != j->url)
+		free(j->cur);
+	free(j->url);
+	free(j);
+}
+
+/* file:// URLs, read at once. */
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = tolower(c);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+static void
+fetch_file(struct job *j)
+{
+	struct buf path = BUF_INIT, body = BUF_INIT;
+	const char *p = j->url + 7, *q, *ct = NULL;
+	char tmp[65536], lm[64];
+	struct stat st;
+	struct tm tm;
+	ssize_t got;
+	int fd, hi, lo;
+
+	j->attempts = 1;
+	if (strncmp(p, "localhost/", 10) == 0)
+		p += 9;
+	if (*p != '/') {
+		set_error(j, "scheme", "file:// URL names a host");
+		goto out;
+	}
+	for (q = p; *q != '\0' && *q != '?' && *q != '#'; q++) {
+		if (*q == '%' && (hi = hexval((unsigned char)q[1])) >= 0 &&
+		    (lo = hexval((unsigned char)q[2])) >= 0) {
+			buf_addc(&path, hi * 16 + lo);
+			q += 2;
+		} else
+			buf_addc(&path, *q);
+	}
+	if (memchr(path.data, '\0', path.len) != NULL) {
+		set_error(j, "file", "NUL in path");
+		goto out;
+	}
+	fd = open(path.data, O_RDONLY | O_NOCTTY);
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		set_error(j, errno == ENOENT ? "not-found" : "file",
+		    strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		goto out;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		close(fd);
+		set_error(j, "file", "is a directory");
+		goto out;
+	}
+	for (;;) {
+		got = read(fd, tmp, sizeof(tmp));
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		if (body.len + (size_t)got > (size_t)opt.max_bytes) {
+			got = -2;
+			break;
+		}
+		buf_add(&body, tmp, (size_t)got);
+	}
+	close(fd);
+	if (got == -2) {
+		set_error(j, "too-large", "body over --max-bytes");
+		goto out;
+	}
+	if (got < 0) {
+		set_error(j, "file", strerror(errno));
+		goto out;
+	}
+	if (S_ISREG(st.st_mode)) {
+		gmtime_r(&st.st_mtime, &tm);
+		strftime(lm, sizeof(lm), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+		set_cstr(j, F_LAST_MODIFIED, lm);
+	}
+	/* A type from the name, as a web server would give. */
+	q = strrchr(path.data, '.');
+	if (q != NULL && strchr(q, '/') == NULL) {
+		if (strcasecmp(q, ".html") == 0 || strcasecmp(q, ".htm") == 0)
+			ct = "text/html";
+		else if (strcasecmp(q, ".txt") == 0)
+			ct = "text/plain";
+		else if (strcasecmp(q, ".xml") == 0)
+			ct = "application/xml";
+		else if (strcasecmp(q, ".json") == 0)
+			ct = "application/json";
+		else if (strcasecmp(q, ".pdf") == 0)
+			ct = "application/pdf";
+		else if (strcasecmp(q, ".gz") == 0)
+			ct = "application/gzip";
+	}
+	if (ct == NULL)
+		ct = utf8_valid_prefix(body.data ? body.data : "", body.len) ==
+		    body.len && (body.len == 0 ||
+		    memchr(body.data, 0, body.len) == NULL) ? "text/plain" :
+		    "application/octet-stream";
+	set_cstr(j, F_CONTENT_TYPE, ct);
+	set_num(j, F_STATUS, 200);
+	set_body(j, ct, body.data ? body.data : "", body.len);
+out:
+	buf_release(&path);
+	buf_release(&body);
+	job_done(j);
+}
+
+/* Hosts. */
+
+static uint64_t
+hash_str(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
+	return h;
+}
+
+static struct host *
+host_get(const char *key)
+{
+	struct host *h, **nt;
+	size_t i, k, ncap;
+
+	if (hcap > 0)
+		for (h = htab[hash_str(key) & (hcap - 1)]; h != NULL;
+		    h = h->hnext)
+			if (strcmp(h->key, key) == 0)
+				return h;
+	if (hcount + 1 > hcap / 2) {
+		ncap = hcap ? 2 * hcap : 256;
+		nt = df_xcalloc(ncap, sizeof(*nt));
+		for (i = 0; i < hcap; i++)
+			while ((h = htab[i]) != NULL) {
+				htab[i] = h->hnext;
+				k = hash_str(h->key) & (ncap - 1);
+				h->hnext = nt[k];
+				nt[k] = h;
+			}
+		free(htab);
+		htab = nt;
+		hcap = ncap;
+	}
+	h = df_xcalloc(1, sizeof(*h));
+	h->key = df_xstrdup(key);
+	h->delay = opt.delay;
+	k = hash_str(key) & (hcap - 1);
+	h->hnext = htab[k];
+	htab[k] = h;
+	hcount++;
+	if (opt.ignore_robots) {
+		h->robots_state = ROBOTS_READY;
+		h->robots = robots_new_all(1);
+	}
+	return h;
+}
+
+static void
+host_pending(struct host *h)
+{
+	if (h->pending)
+		return;
+	if (npending == cappending) {
+		cappending = cappending ? 2 * cappending : 64;
+		pending = df_xrealloc(pending, cappending * sizeof(*pending));
+	}
+	pending[npending++] = h;
+	h->pending = 1;
+}
+
+/*
+ * The host key of url (scheme://name:port, lowercase), or -1 with the
+ * error kind in *kind when the URL cannot be fetched.
+ */
+static int
+url_host_key(const char *url, struct buf *key, const char **kind)
+{
+	CURLU *u = curl_url();
+	char *scheme = NULL, *host = NULL, *port = NULL;
+	int rc = -1;
+	size_t i;
+
+	*kind = "bad-url";
+	if (u == NULL)
+		die("out of memory");
+	if (curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) !=
+	    CURLUE_OK)
+		goto out;
+	if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK)
+		goto out;
+	if (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0) {
+		*kind = "scheme";
+		goto out;
+	}
+	if (curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) !=
+	    CURLUE_OK)
+		goto out;
+	buf_reset(key);
+	buf_addf(key, "%s://", scheme);
+	for (i = 0; host[i] != '\0'; i++)
+		buf_addc(key, tolower((unsigned char)host[i]));
+	buf_addf(key, ":%s", port);
+	rc = 0;
+out:
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(port);
+	curl_url_cleanup(u);
+	return rc;
+}
+
+static void engine_finish(struct job *j);
+
+/* Put j in the queue of its current URL's host (at the front: a retry or
+ * a redirect hop goes before URLs that came later). */
+static void
+route(struct job *j, int front)
+{
+	struct buf key = BUF_INIT;
+	const char *kind;
+	struct host *h;
+
+	if (url_host_key(j->cur, &key, &kind) < 0) {
+		set_error(j, kind, j->hops > 0 ? "redirect target refused" :
+		    "cannot fetch this URL");
+		buf_release(&key);
+		engine_finish(j);
+		return;
+	}
+	h = host_get(key.data);
+	buf_release(&key);
+	j->host = h;
+	j->next = NULL;
+	if (front && h->qhead != NULL) {
+		j->next = h->qhead;
+		h->qhead = j;
+	} else if (h->qtail != NULL) {
+		h->qtail->next = j;
+		h->qtail = j;
+	} else
+		h->qhead = h->qtail = j;
+	host_pending(h);
+}
+
+static void
+engine_finish(struct job *j)
+{
+	job_done(j);
+}
+
+/* Transfers. */
+
+static size_t
+on_write(char *p, size_t sz, size_t n, void *ud)
+{
+	struct xfer *x = ud;
+	size_t len = sz * n, i;
+
+	if (x->job != NULL && opt.nmime > 0 && !x->mime_checked) {
+		char *ct = NULL, type[128], cs[64];
+		long code = 0;
+		int ok = 0;
+
+		x->mime_checked = 1;
+		curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &code);
+		curl_easy_getinfo(x->easy, CURLINFO_CONTENT_TYPE, &ct);
+		content_type_split(ct, type, cs, sizeof(cs));
+		for (i = 0; i < opt.nmime && !ok; i++) {
+			size_t ml = strlen(opt.mime[i]);
+
+			ok = opt.mime[i][ml - 1] == '/' ?
+			    strncmp(type, opt.mime[i], ml) == 0 :
+			    strcmp(type, opt.mime[i]) == 0;
+		}
+		if (!ok && code >= 200 && code < 300) {
+			x->mime_refused = 1;
+			return 0;
+		}
+	}
+	if (x->body.len + len > x->max) {
+		if (x->job == NULL) {
+			/* robots.txt: what fits is parsed. */
+			buf_add(&x->body, p, x->max - x->body.len);
+		}
+		x->too_large = 1;
+		return 0;
+	}
+	buf_add(&x->body, p, len);
+	return len;
+}
+
+static size_t
+on_header(char *p, size_t sz, size_t n, void *ud)
+{
+	struct xfer *x = ud;
+	size_t len = sz * n, k;
+	char **slot = NULL;
+
+	if (len >= 5 && strncmp(p, "HTTP/", 5) == 0) {
+		/* A new response (after 1xx): forget the last. */
+		free(x->etag);
+		free(x->last_modified);
+		x->etag = x->last_modified = NULL;
+		return len;
+	}
+	if (len > 5 && strncasecmp(p, "etag:", 5) == 0)
+		slot = &x->etag, k = 5;
+	else if (len > 14 && strncasecmp(p, "last-modified:", 14) == 0)
+		slot = &x->last_modified, k = 14;
+	if (slot != NULL) {
+		while (k < len && (p[k] == ' ' || p[k] == '\t'))
+			k++;
+		while (len > k && (p[len - 1] == '\r' || p[len - 1] == '\n' ||
+		    p[len - 1] == ' '))
+			len--;
+		free(*slot);
+		*slot = df_xmalloc(len - k + 1);
+		memcpy(*slot, p + k, len - k);
+		(*slot)[len - k] = '\0';
+		return sz * n;
+	}
+	return len;
+}
+
+/*
+ * What is added to the spacing of a host: a request is sent a little
+ * after it is started and arrives a little after it is sent, so without
+ * a margin two requests might arrive a hair closer than the rule.
+ */
+static double
+spacing_margin(double delay)
+{
+	return delay > 0 ? fmin(0.02, delay * 0.05) : 0;
+}
+
+static void
+xfer_start(struct host *h, struct job *j, double now)
+{
+	struct xfer *x = df_xcalloc(1, sizeof(*x));
+	struct buf url = BUF_INIT;
+	CURL *e;
+
+	x->job = j;
+	x->host = h;
+	x->t_start = now;
+	x->max = j != NULL ? (size_t)opt.max_bytes : ROBOTS_MAX_BYTES;
+	e = curl_easy_init();
+	if (e == NULL)
+		die("cannot make a curl handle");
+	x->easy = e;
+	if (j != NULL)
+		buf_adds(&url, j->cur);
+	else
+		buf_addf(&url, "%s/robots.txt", h->key);
+	curl_easy_setopt(e, CURLOPT_URL, url.data);
+	buf_release(&url);
+	curl_easy_setopt(e, CURLOPT_PRIVATE, x);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_write);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
+	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(e, CURLOPT_HEADERDATA, x);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf);
+	curl_easy_setopt(e, CURLOPT_USERAGENT, opt.user_agent);
+	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
+	    (long)(opt.connect_timeout * 1000));
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)(opt.timeout * 1000));
+	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME,
+	    (long)(opt.timeout < 30 ? ceil(opt.timeout) : 30));
+	if (j == NULL) {
+		/* robots.txt: redirects followed, five at most (RFC 9309). */
+		curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
+		curl_easy_setopt(e, CURLOPT_MAXREDIRS, 5L);
+		h->robots_state = ROBOTS_FETCHING;
+	} else {
+		j->attempts++;
+		j->tries++;
+	}
+	x->xnext = xfers;
+	if (xfers != NULL)
+		xfers->xprev = x;
+	xfers = x;
+	h->inflight++;
+	active++;
+	h->next_ok = now + h->delay + spacing_margin(h->delay);
+	pthread_mutex_lock(&mu);
+	n_requests++;
+	if (j == NULL)
+		n_robots_fetches++;
+	pthread_mutex_unlock(&mu);
+	if (curl_multi_add_handle(multi, e) != CURLM_OK)
+		die("cannot start a transfer");
+}
+
+static void
+xfer_free(struct xfer *x)
+{
+	if (x->xprev != NULL)
+		x->xprev->xnext = x->xnext;
+	else
+		xfers = x->xnext;
+	if (x->xnext != NULL)
+		x->xnext->xprev = x->xprev;
+	curl_multi_remove_handle(multi, x->easy);
+	curl_easy_cleanup(x->easy);
+	buf_release(&x->body);
+	free(x->etag);
+	free(x->last_modified);
+	free(x);
+}
+
+/* Whether a failure is worth another try. */
+static int
+transient(CURLcode rc, long code)
+{
+	if (rc == CURLE_OK)
+		return code == 408 || code == 429 || code >= 500;
+	switch (rc) {
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_OPERATION_TIMEDOUT:
+	case CURLE_RECV_ERROR:
+	case CURLE_SEND_ERROR:
+	case CURLE_GOT_NOTHING:
+	case CURLE_PARTIAL_FILE:
+	case CURLE_HTTP2:
+	case CURLE_HTTP2_STREAM:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static const char *
+curl_kind(CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_COULDNT_RESOLVE_HOST:
+		return "dns";
+	case CURLE_COULDNT_CONNECT:
+		return "connect";
+	case CURLE_OPERATION_TIMEDOUT:
+		return "timeout";
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CIPHER:
+	case CURLE_SSL_CACERT_BADFILE:
+		return "tls";
+	case CURLE_TOO_MANY_REDIRECTS:
+		return "redirects";
+	case CURLE_UNSUPPORTED_PROTOCOL:
+		return "scheme";
+	case CURLE_BAD_CONTENT_ENCODING:
+		return "encoding";
+	default:
+		return "network";
+	}
+}
+
+/*
+ * The wait before another try: backoff doubling from --retry-wait with
+ * jitter (0.5 to 1.5 times), never less than Retry-After.  Returns a
+ * negative number when Retry-After asks for more than we wait.
+ */
+static double
+retry_wait(int tries, long retry_after)
+{
+	double w = opt.retry_wait * pow(2, tries - 1);
+
+	w *= 0.5 + (double)rand() / RAND_MAX;
+	if (w > 300)
+		w = 300;
+	if (retry_after > 0) {
+		if ((double)retry_after > opt.max_retry_after)
+			return -1;
+		if (w < (double)retry_after)
+			w = (double)retry_after;
+	}
+	return w;
+}
+
+static void
+robots_done(struct xfer *x, CURLcode rc, long code, long retry_after,
+    double now)
+{
+	struct host *h = x->host;
+	double w, cd;
+
+	if (rc == CURLE_WRITE_ERROR && x->too_large)
+		rc = CURLE_OK;	/* the first 500 KiB are parsed */
+	if (transient(rc, code) && h->robots_tries < opt.retries &&
+	    (w = retry_wait(h->robots_tries + 1, retry_after)) >= 0) {
+		h->robots_tries++;
+		h->robots_state = ROBOTS_NONE;
+		if (h->next_ok < now + w)
+			h->next_ok = now + w;
+		return;
+	}
+	h->robots_state = ROBOTS_READY;
+	if (rc != CURLE_OK) {
+		/* Unreachable: complete disallow (RFC 9309 2.3.1.4). */
+		h->robots = robots_new_all(0);
+		h->robots_error = rc == CURLE_COULDNT_RESOLVE_HOST ? "dns" :
+		    "robots";
+		snprintf(h->robots_detail, sizeof(h->robots_detail),
+		    "robots.txt unreachable: %.256s", x->errbuf[0] ? x->errbuf :
+		    curl_easy_strerror(rc));
+	} else if (code >= 200 && code < 300) {
+		h->robots = robots_parse(x->body.data ? x->body.data : "",
+		    x->body.len, opt.user_agent);
+		cd = robots_crawl_delay(h->robots);
+		if (cd > opt.max_crawl_delay) {
+			h->robots_error = "crawl-delay";
+			snprintf(h->robots_detail, sizeof(h->robots_detail),
+			    "Crawl-delay %g is over --max-crawl-delay", cd);
+		} else if (cd > h->delay) {
+			h->delay = cd;
+			if (h->next_ok < x->t_start + cd)
+				h->next_ok = x->t_start + cd;
+		}
+	} else if (code >= 400 && code < 500 && code != 429) {
+		/* Unavailable: allow all (2.3.1.3). */
+		h->robots = robots_new_all(1);
+	} else {
+		/* 429, 5xx, or redirects beyond five: disallow all. */
+		h->robots = robots_new_all(0);
+		h->robots_error = "robots";
+		snprintf(h->robots_detail, sizeof(h->robots_detail),
+		    "robots.txt answered %ld", code);
+	}
+}
+
+static void
+page_done(struct xfer *x, CURLcode rc, long code, long retry_after,
+    double now)
+{
+	struct job *j = x->job;
+	struct host *h = x->host;
+	char *redir = NULL, *ct = NULL, *eff = NULL, ts[32];
+	double w;
+
+	if (rc == CURLE_WRITE_ERROR && x->too_large) {
+		set_num(j, F_STATUS, code);
+		set_error(j, "too-large", "body over --max-bytes");
+		engine_finish(j);
+		return;
+	}
+	if (rc == CURLE_WRITE_ERROR && x->mime_refused) {
+		curl_easy_getinfo(x->easy, CURLINFO_CONTENT_TYPE, &ct);
+		set_num(j, F_STATUS, code);
+		set_cstr(j, F_CONTENT_TYPE, ct);
+		set_error(j, "mime", "type not in --mime");
+		engine_finish(j);
+		return;
+	}
+	if (transient(rc, code) && j->tries <= opt.retries) {
+		w = retry_wait(j->tries, retry_after);
+		if (w >= 0) {
+			if (h->next_ok < now + w)
+				h->next_ok = now + w;
+			route(j, 1);
+			return;
+		}
+	}
+	iso_now(ts, sizeof(ts));
+	set_cstr(j, F_FETCHED_AT, ts);
+	if (rc != CURLE_OK) {
+		set_error(j, curl_kind(rc), x->errbuf[0] ? x->errbuf :
+		    curl_easy_strerror(rc));
+		engine_finish(j);
+		return;
+	}
+	set_num(j, F_STATUS, code);
+	curl_easy_getinfo(x->easy, CURLINFO_CONTENT_TYPE, &ct);
+	set_cstr(j, F_CONTENT_TYPE, ct);
+	if (x->etag != NULL)
+		set_cstr(j, F_ETAG, x->etag);
+	if (x->last_modified != NULL)
+		set_cstr(j, F_LAST_MODIFIED, x->last_modified);
+	if (code >= 300 && code < 400 && code != 304 &&
+	    curl_easy_getinfo(x->easy, CURLINFO_REDIRECT_URL, &redir) ==
+	    CURLE_OK && redir != NULL) {
+		if (j->hops >= opt.max_redirects) {
+			set_error(j, "redirects", "too many redirects");
+			engine_finish(j);
+			return;
+		}
+		j->hops++;
+		if (j->cur != j->url)
+			free(j->cur);
+		j->cur = df_xstrdup(redir);
+		j->tries = 0;
+		for (int f = 0; f < NFIELD; f++)
+			j->has[f] = 0;
+		route(j, 1);
+		return;
+	}
+	curl_easy_getinfo(x->easy, CURLINFO_EFFECTIVE_URL, &eff);
+	if (code >= 400) {
+		char kind[32];
+
+		snprintf(kind, sizeof(kind), "http-%ld", code);
+		set_error(j, kind, NULL);
+	} else if (code >= 200 && code < 300)
+		set_body(j, ct, x->body.data ? x->body.data : "", x->body.len);
+	engine_finish(j);
+}
+
+static void
+xfer_done(CURLMsg *m, double now)
+{
+	struct xfer *x = NULL;
+	curl_off_t ra = 0, pre = 0;
+	long code = 0;
+	CURLcode rc = m->data.result;
+	double sent;
+
+	curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&x);
+	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &code);
+	curl_easy_getinfo(x->easy, CURLINFO_RETRY_AFTER, &ra);
+	curl_easy_getinfo(x->easy, CURLINFO_PRETRANSFER_TIME_T, &pre);
+	x->host->inflight--;
+	active--;
+	/*
+	 * Spacing counts from when the request went out, plus a margin for
+	 * the time it takes to arrive.
+	 */
+	sent = x->t_start + (double)pre / 1e6 + spacing_margin(x->host->delay);
+	if (x->host->next_ok < sent + x->host->delay)
+		x->host->next_ok = sent + x->host->delay;
+	pthread_mutex_lock(&mu);
+	n_bytes += x->body.len;
+	pthread_mutex_unlock(&mu);
+	if (x->job == NULL)
+		robots_done(x, rc, code, (long)ra, now);
+	else
+		page_done(x, rc, code, (long)ra, now);
+	host_pending(x->host);
+	xfer_free(x);
+}
+
+/* Start what may start now; returns the seconds until more may. */
+static double
+schedule(double now)
+{
+	double wait = 1.0;
+	size_t i, k;
+	struct host *h;
+	struct job *j;
+
+	for (i = k = 0; i < npending; i++) {
+		h = pending[i];
+		while (h->qhead != NULL && active < opt.concurrency) {
+			if (h->robots_state == ROBOTS_READY && (!opt.ignore_robots &&
+			    (h->robots_error != NULL ||
+			    !robots_allowed(h->robots, h->qhead->cur)))) {
+				j = h->qhead;
+				h->qhead = j->next;
+				if (h->qhead == NULL)
+					h->qtail = NULL;
+				set_error(j, h->robots_error != NULL ?
+				    h->robots_error : "robots",
+				    h->robots_error != NULL ? h->robots_detail :
+				    "disallowed by robots.txt");
+				engine_finish(j);
+				continue;
+			}
+			if (h->inflight >= opt.per_host ||
+			    h->robots_state == ROBOTS_FETCHING)
+				break;
+			if (now < h->next_ok) {
+				if (h->next_ok - now < wait)
+					wait = h->next_ok - now;
+				break;
+			}
+			if (h->robots_state == ROBOTS_NONE) {
+				xfer_start(h, NULL, now);
+				continue;
+			}
+			j = h->qhead;
+			h->qhead = j->next;
+			if (h->qhead == NULL)
+				h->qtail = NULL;
+			xfer_start(h, j, now);
+		}
+		if (h->qhead != NULL)
+			pending[k++] = h;
+		else
+			h->pending = 0;
+	}
+	npending = k;
+	return wait;
+}
+
+static void *
+engine_main(void *arg)
+{
+	struct job *in, *j;
+	CURLMsg *m;
+	double now, wait;
+	int running, left, quit;
+
+	(void)arg;
+	for (;;) {
+		pthread_mutex_lock(&mu);
+		in = incoming_head;
+		incoming_head = incoming_tail = NULL;
+		quit = quitting;
+		pthread_mutex_unlock(&mu);
+		while (in != NULL) {
+			j = in;
+			in = in->next;
+			route(j, 0);
+		}
+		if (quit)
+			break;
+		now = now_mono();
+		wait = schedule(now);
+		curl_multi_poll(multi, NULL, 0, (int)(wait * 1000) + 1, NULL);
+		curl_multi_perform(multi, &running);
+		now = now_mono();
+		while ((m = curl_multi_info_read(multi, &left)) != NULL)
+			if (m->msg == CURLMSG_DONE)
+				xfer_done(m, now);
+	}
+	return NULL;
+}
+
+static void
+engine_submit(struct job *j)
+{
+	pthread_mutex_lock(&mu);
+	j->next = NULL;
+	if (incoming_tail != NULL)
+		incoming_tail->next = j;
+	else
+		incoming_head = j;
+	incoming_tail = j;
+	pthread_mutex_unlock(&mu);
+	curl_multi_wakeup(multi);
+}
+
+static void
+engine_start(void *arg)
+{
+	(void)arg;
+	if (offline_robots != NULL)
+		return;
+	multi = curl_multi_init();
+	if (multi == NULL)
+		die("cannot start libcurl");
+	curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS,
+	    (long)opt.per_host);
+	if (pthread_create(&engine_tid, NULL, engine_main, NULL) != 0)
+		die("cannot start the network thread");
+	engine_running = 1;
+}
+
+/* Stop the network thread and free what it and the jobs hold. */
+static void
+engine_stop(void)
+{
+	struct job *j;
+	size_t i;
+	struct host *h;
+
+	if (!engine_running)
+		return;
+	pthread_mutex_lock(&mu);
+	quitting = 1;
+	pthread_mutex_unlock(&mu);
+	curl_multi_wakeup(multi);
+	pthread_join(engine_tid, NULL);
+	engine_running = 0;
+	while (xfers != NULL)
+		xfer_free(xfers);
+	curl_multi_cleanup(multi);
+	while ((j = live) != NULL) {
+		live = j->lnext;
+		job_free(j);
+	}
+	for (i = 0; i < hcap; i++)
+		while ((h = htab[i]) != NULL) {
+			htab[i] = h->hnext;
+			robots_free(h->robots);
+			free(h->key);
+			free(h);
+		}
+	free(htab);
+	free(pending);
+}
+
+/* The record loop. */
+
+static int
+fetch_bare(const char *line, size_t len, struct buf *rec, void *arg)
+{
+	size_t i;
+
+	(void)arg;
+	if (utf8_valid_prefix(line, len) != len)
+		return 0;
+	if (offline_robots == NULL) {
+		/* A URL: scheme ':' and no spaces or quotes. */
+		if (len == 0 || !isalpha((unsigned char)line[0]))
+			return 0;
+		for (i = 1; i < len && (isalnum((unsigned char)line[i]) ||
+		    line[i] == '+' || line[i] == '-' || line[i] == '.'); i++)
+			;
+		if (i >= len || line[i] != ':')
+			return 0;
+		for (i = 0; i < len; i++)
+			if ((unsigned char)line[i] <= ' ' || line[i] == '"' ||
+			    line[i] == '\\' || line[i] == 0x7f)
+				return 0;
+	} else if (len == 0 || line[0] == '{' || line[0] == '[')
+		return 0;
+	buf_adds(rec, "{\"url\":");
+	json_string_encode(rec, line, len);
+	buf_addc(rec, '}');
+	return 1;
+}
+
+/* The URL field of r as a new C string, or -1 with e set. */
+static int
+record_url(struct rec *r, char **url, struct df_err *e)
+{
+	const struct json_obj *o = rec_obj(r);
+	struct buf b = BUF_INIT;
+	enum json_kind k;
+	size_t off, len;
+
+	if (!field_find(&url_field, r->line, o, &off, &len, &k))
+		return df_err_set(e, "missing-field", "field '%s' is missing",
+		    url_field.text);
+	if (k != JSON_STRING)
+		return df_err_set(e, "missing-field", "field '%s' is not a "
+		    "string", url_field.text);
+	if (json_string_decode(r->line + off, len, &b) < 0 || b.len == 0 ||
+	    memchr(b.data, '\0', b.len) != NULL) {
+		buf_release(&b);
+		return df_err_set(e, "bad-url", "field '%s' is not a URL",
+		    url_field.text);
+	}
+	*url = buf_detach(&b, NULL);
+	return 0;
+}
+
+static int
+robots_record(struct rec *r, struct emit *o, void *wctx, struct df_err *e)
+{
+	char *url;
+	int ok;
+
+	(void)wctx;
+	if (record_url(r, &url, e) < 0)
+		return -1;
+	ok = robots_allowed(offline_robots, url);
+	free(url);
+	return emit_set(o, 0, r, &allowed_field, ok ? "true" : "false",
+	    ok ? 4 : 5, e);
+}
+
+static int
+fetch_record(struct rec *r, struct emit *o, void *wctx, struct df_err *e)
+{
+	struct job *j;
+	char *url;
+	size_t n;
+
+	(void)wctx;
+	if (record_url(r, &url, e) < 0)
+		return -1;
+	/* Leading and trailing blanks are no part of a URL. */
+	n = strlen(url);
+	while (n > 0 && isspace((unsigned char)url[n - 1]))
+		url[--n] = '\0';
+	j = df_xcalloc(1, sizeof(*j));
+	j->url = url;
+	j->cur = url;
+	pthread_mutex_lock(&mu);
+	j->lnext = live;
+	if (live != NULL)
+		live->lprev = j;
+	live = j;
+	pthread_mutex_unlock(&mu);
+	emit_memo(o, &j, sizeof(j));
+	if (strncasecmp(url, "file://", 7) == 0) {
+		fetch_file(j);
+		return 0;
+	}
+	if (!warned_agent && !opt.quiet && strncasecmp(url, "http", 4) == 0 &&
+	    strstr(opt.user_agent, "http") ==
+	    NULL) {
+		pthread_mutex_lock(&mu);
+		if (!warned_agent)
+			warnmsg("warning: --user-agent names no contact URL; "
+			    "site owners cannot reach you");
+		warned_agent = 1;
+		pthread_mutex_unlock(&mu);
+	}
+	engine_submit(j);
+	return 0;
+}
+
+static int
+fetch_ordered(struct rec *r, const void *memo, size_t len, struct emit *o,
+    void *arg, struct df_err *e)
+{
+	const struct field *fs[NFIELD];
+	const char *vals[NFIELD];
+	size_t lens[NFIELD];
+	struct job *j;
+	int f, n = 0, rc;
+
+	(void)arg;
+	if (len != sizeof(j))
+		die("internal error: bad memo");
+	memcpy(&j, memo, sizeof(j));
+	pthread_mutex_lock(&mu);
+	while (!j->done)
+		pthread_cond_wait(&done_cv, &mu);
+	if (j->lprev != NULL)
+		j->lprev->lnext = j->lnext;
+	else
+		live = j->lnext;
+	if (j->lnext != NULL)
+		j->lnext->lprev = j->lprev;
+	pthread_mutex_unlock(&mu);
+	for (f = 0; f < NFIELD; f++)
+		if (j->has[f]) {
+			fs[n] = &out_field[f];
+			vals[n] = j->val[f].data;
+			lens[n] = j->val[f].len;
+			n++;
+		}
+	rc = emit_set_fields(o, 0, r, n, fs, vals, lens, e);
+	job_free(j);
+	return rc;
+}
+
+static void
+fetch_stats(void *arg, struct buf *b)
+{
+	(void)arg;
+	pthread_mutex_lock(&mu);
+	buf_addf(b, "\"requests\":%llu,\"robots_fetches\":%llu,"
+	    "\"bytes\":%llu", n_requests, n_robots_fetches, n_bytes);
+	pthread_mutex_unlock(&mu);
+}
+
+static void
+parse_seconds(const char *name, const char *arg, double min, double max,
+    double *out)
+{
+	if (cli_strtod(arg, min, max, out) < 0)
+		cli_bad("%s must be a number of seconds from %g to %g, not "
+		    "'%s'", name, min, max, arg);
+}
+
+static int
+parse_int(const char *name, const char *arg, long long min, long long max)
+{
+	const char *errstr;
+	long long v = cli_strtonum(arg, min, max, &errstr);
+
+	if (errstr != NULL)
+		cli_bad("%s is %s: '%s'", name, errstr, arg);
+	return (int)v;
+}
+
+static void
+read_robots_file(const char *path)
+{
+	struct buf b = BUF_INIT;
+	char tmp[65536];
+	size_t got;
+	FILE *fp = fopen(path, "rb");
+
+	if (fp == NULL)
+		die_errno("%s", path);
+	while ((got = fread(tmp, 1, sizeof(tmp), fp)) > 0)
+		buf_add(&b, tmp, got);
+	if (ferror(fp))
+		die_errno("%s", path);
+	fclose(fp);
+	offline_robots = robots_parse(b.data ? b.data : "", b.len,
+	    opt.user_agent);
+	buf_release(&b);
+}
+
+static void
+mime_list(const char *arg)
+{
+	const char *p = arg, *q;
+	size_t n, i;
+
+	while (*p != '\0') {
+		q = strchr(p, ',');
+		n = q != NULL ? (size_t)(q - p) : strlen(p);
+		if (n > 0) {
+			opt.mime = df_xrealloc(opt.mime, (opt.nmime + 1) *
+			    sizeof(*opt.mime));
+			opt.mime[opt.nmime] = df_xmalloc(n + 1);
+			for (i = 0; i < n; i++)
+				opt.mime[opt.nmime][i] =
+				    (char)tolower((unsigned char)p[i]);
+			opt.mime[opt.nmime][n] = '\0';
+			opt.nmime++;
+		}
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	if (opt.nmime == 0)
+		cli_bad("--mime needs at least one type");
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct filter f;
+	const char *robots_file = NULL, *field_text = ".url";
+	char err[160];
+	int ch, rc, i;
+	size_t k;
+
+	cli_init(argc, argv);
+	filter_init(&f, argc, argv);
+	opt.concurrency = 64;
+	opt.per_host = 1;
+	opt.retries = 3;
+	opt.max_redirects = 5;
+	opt.delay = 0.5;
+	opt.connect_timeout = 10;
+	opt.timeout = 30;
+	opt.retry_wait = 1;
+	opt.max_crawl_delay = 60;
+	opt.max_retry_after = 600;
+	opt.max_bytes = 16LL << 20;
+	opt.user_agent = "df-fetch/" DF_VERSION;
+	while ((ch = getopt_long(argc, argv, "hj:quV", longopts, NULL)) !=
+	    -1) {
+		switch (ch) {
+		case 'h':
+			cli_help(USAGE, HELP);
+			break;
+		case 'V':
+			printf("%s %s\n%s\n", df_progname, DF_VERSION,
+			    curl_version());
+			cli_close_stdout();
+			exit(0);
+		case OPT_CONCURRENCY:
+			opt.concurrency = parse_int("--concurrency", optarg, 1,
+			    10000);
+			break;
+		case OPT_CONNECT_TIMEOUT:
+			parse_seconds("--connect-timeout", optarg, 0.001, 3600,
+			    &opt.connect_timeout);
+			break;
+		case OPT_DELAY:
+			parse_seconds("--delay", optarg, 0, 3600, &opt.delay);
+			break;
+		case OPT_FIELD:
+			field_text = optarg;
+			break;
+		case OPT_IGNORE_ROBOTS:
+			opt.ignore_robots = 1;
+			break;
+		case OPT_MAX_BYTES: {
+			const char *errstr;
+
+			opt.max_bytes = cli_strtosize(optarg, 1, 1LL << 40,
+			    &errstr);
+			if (errstr != NULL)
+				cli_bad("--max-bytes is %s: '%s'", errstr,
+				    optarg);
+			break;
+		}
+		case OPT_MAX_CRAWL_DELAY:
+			parse_seconds("--max-crawl-delay", optarg, 0, 86400,
+			    &opt.max_crawl_delay);
+			break;
+		case OPT_MAX_REDIRECTS:
+			opt.max_redirects = parse_int("--max-redirects",
+			    optarg, 0, 50);
+			break;
+		case OPT_MAX_RETRY_AFTER:
+			parse_seconds("--max-retry-after", optarg, 0, 86400,
+			    &opt.max_retry_after);
+			break;
+		case OPT_MIME:
+			mime_list(optarg);
+			break;
+		case OPT_PER_HOST:
+			opt.per_host = parse_int("--per-host", optarg, 1, 100);
+			break;
+		case OPT_RETRIES:
+			opt.retries = parse_int("--retries", optarg, 0, 100);
+			break;
+		case OPT_RETRY_WAIT:
+			parse_seconds("--retry-wait", optarg, 0, 3600,
+			    &opt.retry_wait);
+			break;
+		case OPT_ROBOTS_FILE:
+			robots_file = optarg;
+			break;
+		case OPT_TIMEOUT:
+			parse_seconds("--timeout", optarg, 0.001, 86400,
+			    &opt.timeout);
+			break;
+		case OPT_USER_AGENT:
+			if (*optarg == '\0' || strpbrk(optarg, "\r\n") != NULL)
+				cli_bad("--user-agent must be one non-empty "
+				    "line");
+			opt.user_agent = optarg;
+			break;
+		default:
+			if (!filter_option(&f, ch, optarg))
+				cli_usage_error(USAGE);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	opt.quiet = f.quiet;
+	if (field_parse(&url_field, field_text, err, sizeof(err)) < 0)
+		cli_bad("--field: %s", err);
+	for (i = 0; i < NFIELD; i++)
+		if (field_parse(&out_field[i], field_name[i], err,
+		    sizeof(err)) < 0)
+			die("internal error: %s", err);
+	if (field_parse(&allowed_field, ".allowed", err, sizeof(err)) < 0)
+		die("internal error: %s", err);
+	if (robots_file != NULL)
+		read_robots_file(robots_file);
+	/* A record goes out as soon as it is done. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	srand((unsigned)(time(NULL) ^ getpid()));
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
+		die("cannot initialise libcurl");
+	f.bare = fetch_bare;
+	if (offline_robots != NULL) {
+		f.fn = robots_record;
+	} else {
+		f.fn = fetch_record;
+		f.ordered = fetch_ordered;
+		f.start = engine_start;
+		f.stats_extra = fetch_stats;
+	}
+	rc = filter_run(&f, argc, argv);
+	engine_stop();
+	robots_free(offline_robots);
+	field_release(&url_field);
+	field_release(&allowed_field);
+	for (i = 0; i < NFIELD; i++)
+		field_release(&out_field[i]);
+	for (k = 0; k < opt.nmime; k++)
+		free(opt.mime[k]);
+	free(opt.mime);
+	curl_global_cleanup();
+	return rc;
+}

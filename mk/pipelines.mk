@@ -1,0 +1,3 @@
+# pipelines/ and the scale-out tests: GNU parallel; bash for the
+# completion test.
+DEBS += parallel bash
