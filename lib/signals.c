@@ -2122,6 +2122,8 @@ sig_compute(struct sig_ctx *x, const char *s, size_t len,
 		jint(j, "words", r->n_words);
 		jint(j, "lines", r->n_lines);
 		jint(j, "paragraphs", r->n_paragraphs);
+		if (c->tok != NULL)
+			jint(j, "tokens", tok_count(c->tok, s, len));
 		jclose(j);
 	}
 	if (j->len > 1 && j->data[j->len - 1] == ',')
