@@ -30,7 +30,8 @@
 "                [--min-script-ratio R] [--preset NAME] [--progress]\n" \
 "                [--redact-pii] [--rejects FILE] [--require EXPR]\n" \
 "                [--script CODE] [--set NAME=VALUE] [--signals LIST]\n" \
-"                [--stats FILE] [--strict] [--where EXPR] [file ...]"
+"                [--stats FILE] [--strict] [--tokenizer SPEC] [--where EXPR]\n" \
+"                [file ...]"
 
 #define HELP \
 "Score records with quality signals; keep or drop them by rules.\n" \
@@ -56,6 +57,8 @@
 "                        (default all: length, gopher_quality,\n" \
 "                        gopher_repetition, c4, fineweb, readability,\n" \
 "                        script, lang, pii, badwords)\n" \
+"      --tokenizer SPEC  count length.tokens with cl100k_base (default),\n" \
+"                        o200k_base, a tokenizer.json, or none\n" \
 FILTER_LONGOPTS_HELP
 
 enum {
@@ -70,7 +73,8 @@ enum {
 	OPT_REQUIRE,
 	OPT_SCRIPT,
 	OPT_SET,
-	OPT_SIGNALS
+	OPT_SIGNALS,
+	OPT_TOKENIZER
 };
 
 static const struct option longopts[] = {
@@ -94,6 +98,7 @@ static const struct option longopts[] = {
 	{ "signals", required_argument, NULL, OPT_SIGNALS },
 	{ "stats", required_argument, NULL, FILTER_OPT_STATS },
 	{ "strict", no_argument, NULL, FILTER_OPT_STRICT },
+	{ "tokenizer", required_argument, NULL, OPT_TOKENIZER },
 	{ "unbuffered", no_argument, NULL, 'u' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "where", required_argument, NULL, FILTER_OPT_WHERE },
@@ -452,7 +457,8 @@ main(int argc, char *argv[])
 	struct judge *j = &J;
 	struct filter f;
 	struct df_err e = { "", NULL };
-	const char *presets[8], *sets[64];
+	const char *presets[8], *sets[64], *tokspec = "cl100k_base";
+	struct tok *tok = NULL;
 	unsigned bits = SIG_ALL;
 	int ch, i, npresets = 0, nsets = 0, have_ratio = 0;
 
@@ -520,6 +526,9 @@ main(int argc, char *argv[])
 		case OPT_SIGNALS:
 			bits = parse_signals(optarg);
 			break;
+		case OPT_TOKENIZER:
+			tokspec = optarg;
+			break;
 		default:
 			if (!filter_option(&f, ch, optarg))
 				cli_usage_error(USAGE);
@@ -557,6 +566,11 @@ main(int argc, char *argv[])
 			cli_bad("--set: %s", e.msg);
 	if (sig_config_load(&j->cfg, &e) < 0)
 		die("%s", e.msg);
+	if ((bits & SIG_LENGTH) && strcmp(tokspec, "none") != 0) {
+		if ((tok = tok_open(tokspec, &e)) == NULL)
+			die("--tokenizer: %s", e.msg);
+		j->cfg.tok = tok;
+	}
 
 	f.fn = judge_record;
 	f.worker_new = worker_new;
@@ -569,5 +583,6 @@ main(int argc, char *argv[])
 	field_release(&j->field);
 	field_release(&j->scores_f);
 	sig_config_release(&j->cfg);
+	tok_free(tok);
 	return i;
 }

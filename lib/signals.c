@@ -11,6 +11,7 @@
  * which returns at the first failing rule, every rule is evaluated, so a
  * rejected record names all that failed.
  */
+#define _GNU_SOURCE	/* memmem */
 #include <arpa/inet.h>
 #include <math.h>
 #include <stdint.h>
@@ -181,11 +182,21 @@ ht_begin(struct htab *t, size_t n)
 	}
 }
 
+/* Keys may be small integers (trie edges): spread them. */
+static size_t
+ht_index(const struct htab *t, uint64_t k0, uint64_t k1)
+{
+	uint64_t h = (k0 ^ (k1 * 0x9e3779b97f4a7c15ULL)) *
+	    0xff51afd7ed558ccdULL;
+
+	return (size_t)(h ^ (h >> 32)) & (t->cap - 1);
+}
+
 /* Find or add a key; *added says which.  The table must have room. */
 static uint32_t *
 ht_put(struct htab *t, uint64_t k0, uint64_t k1, int *added)
 {
-	size_t i = (size_t)(k0 ^ (k1 >> 7)) & (t->cap - 1);
+	size_t i = ht_index(t, k0, k1);
 
 	for (;;) {
 		struct hslot *s = &t->s[i];
@@ -214,7 +225,7 @@ ht_get(const struct htab *t, uint64_t k0, uint64_t k1)
 
 	if (t->cap == 0)
 		return NULL;
-	i = (size_t)(k0 ^ (k1 >> 7)) & (t->cap - 1);
+	i = ht_index(t, k0, k1);
 	for (;;) {
 		const struct hslot *s = &t->s[i];
 
@@ -233,6 +244,12 @@ struct sig_shared {
 	unsigned char *term;	/* node ends a word */
 	uint32_t nnodes, capnodes;
 	uint32_t root[NBWLANG];	/* 0: no list */
+	/*
+	 * Per list, a bit per pair of ASCII first characters that starts
+	 * some word (a one-character word sets every pair of its first),
+	 * so most word starts are passed over without touching the trie.
+	 */
+	unsigned char pair[NBWLANG][128 * 128 / 8];
 	size_t nwords[NBWLANG];
 };
 
@@ -263,6 +280,8 @@ struct sig_ctx {
 	struct word *w;
 	size_t nw, capw;
 	uint32_t *plen;		/* prefix sums of word lengths */
+	uint64_t *g0, *g1;	/* n-gram hashes being built */
+	size_t capg;
 	uint32_t *cnt, *first;
 	size_t capcnt;
 	struct htab ht;
@@ -279,7 +298,7 @@ struct sig_ctx {
 };
 
 /* Python's str.isspace(). */
-static int
+static inline int
 py_isspace(UChar32 c)
 {
 	if (c < 0x80)
@@ -291,16 +310,17 @@ py_isspace(UChar32 c)
 }
 
 /* A line boundary of Python's str.splitlines(). */
-static int
+static inline int
 py_linebreak(UChar32 c)
 {
+	if (c >= 0x20)
+		return c == 0x85 || c == 0x2028 || c == 0x2029;
 	return c == '\n' || c == '\r' || c == 0x0b || c == 0x0c ||
-	    c == 0x1c || c == 0x1d || c == 0x1e || c == 0x85 ||
-	    c == 0x2028 || c == 0x2029;
+	    c == 0x1c || c == 0x1d || c == 0x1e;
 }
 
 /* Python's isalpha(): general category L. */
-static int
+static inline int
 py_isalpha(UChar32 c)
 {
 	if (c < 0x80)
@@ -309,7 +329,7 @@ py_isalpha(UChar32 c)
 }
 
 /* Python's re \w: alphanumeric or '_'. */
-static int
+static inline int
 py_isword(UChar32 c)
 {
 	int8_t t;
@@ -325,7 +345,7 @@ py_isword(UChar32 c)
 }
 
 /* datatrove's PUNCTUATION_SET (utils/text.py). */
-static int
+static inline int
 dt_punct(UChar32 c)
 {
 	static const UChar32 wide[] = {
@@ -454,26 +474,38 @@ edges_room(struct htab *t)
 
 /* Add the UTF-8 word w (lowercased) to the trie under root. */
 static void
-trie_add(struct sig_shared *sh, uint32_t root, const char *w, size_t len)
+trie_add(struct sig_shared *sh, size_t k, const char *w, size_t len)
 {
-	uint32_t node = root, *child;
+	uint32_t root = sh->root[k], node = root, *child;
 	size_t i = 0;
-	UChar32 c;
-	int added;
+	UChar32 c, c1 = -1, c2 = -1;
+	int added, nc = 0, b;
 
 	while (i < len) {
 		U8_NEXT(w, i, len, c);
 		if (c < 0)
 			return;
 		c = u_tolower(c);
+		if (nc == 0)
+			c1 = c;
+		else if (nc == 1)
+			c2 = c;
+		nc++;
 		edges_room(&sh->edges);
 		child = ht_put(&sh->edges, node, (uint64_t)c, &added);
 		if (added)
 			*child = trie_node(sh);
 		node = *child;
 	}
-	if (node != root)
-		sh->term[node] = 1;
+	if (node == root)
+		return;
+	sh->term[node] = 1;
+	if (c1 >= 0x80 || c2 >= 0x80)
+		return;		/* not ASCII: always walked */
+	for (b = 0; b < 128; b++)
+		if (b == c2 || nc == 1)
+			sh->pair[k][(c1 * 128 + b) / 8] |= (unsigned char)
+			    (1u << ((c1 * 128 + b) % 8));
 }
 
 static int
@@ -508,7 +540,7 @@ load_badwords(struct sig_shared *sh, struct df_err *e)
 			line[n] = '\0';
 			if (strcmp(line, "sm") == 0)
 				continue;
-			trie_add(sh, sh->root[k], line, (size_t)n);
+			trie_add(sh, k, line, (size_t)n);
 			sh->nwords[k]++;
 		}
 		fclose(fp);
@@ -589,6 +621,8 @@ sig_ctx_free(struct sig_ctx *x)
 	free(x->u2cp);
 	free(x->w);
 	free(x->plen);
+	free(x->g0);
+	free(x->g1);
 	free(x->cnt);
 	free(x->first);
 	free(x->ht.s);
@@ -776,27 +810,6 @@ count_str(const UChar32 *cp, size_t n, const char *pat)
 	return k;
 }
 
-/* cp[a..b) contains the ASCII pattern, compared ASCII-case-insensitively. */
-static int
-has_ci(const UChar32 *cp, size_t a, size_t b, const char *pat)
-{
-	size_t m = strlen(pat), i, j;
-
-	for (i = a; i + m <= b; i++) {
-		for (j = 0; j < m; j++) {
-			UChar32 c = cp[i + j];
-
-			if (c < 0x80 && c >= 'A' && c <= 'Z')
-				c += 32;
-			if (c != (UChar32)pat[j])
-				break;
-		}
-		if (j == m)
-			return 1;
-	}
-	return 0;
-}
-
 static int
 ends_with(const UChar32 *cp, size_t a, size_t b, const char *pat)
 {
@@ -958,21 +971,25 @@ seg_room(struct sig_ctx *x, size_t n)
 	return x->cnt;
 }
 
+/*
+ * Extend the hashes of the (n-1)-grams in x->g0/x->g1 to n-grams: entry i
+ * covers words i..i+n-1.
+ */
 static void
-ngram_hash(const struct sig_ctx *x, size_t i, int n, uint64_t *h0,
-    uint64_t *h1)
+ngram_extend(struct sig_ctx *x, size_t n)
 {
-	uint64_t a = 0x243f6a8885a308d3ULL, b = 0x13198a2e03707344ULL;
-	int k;
+	size_t i, nn = x->nw >= n ? x->nw - n + 1 : 0;
 
-	for (k = 0; k < n; k++) {
-		a = (a ^ x->w[i + k].h0) * 0x9e3779b97f4a7c15ULL;
+	for (i = 0; i < nn; i++) {
+		uint64_t a = x->g0[i], b = x->g1[i];
+
+		a = (a ^ x->w[i + n - 1].h0) * 0x9e3779b97f4a7c15ULL;
 		a ^= a >> 32;
-		b = (b + x->w[i + k].h1) * 0xc2b2ae3d27d4eb4fULL;
+		b = (b + x->w[i + n - 1].h1) * 0xc2b2ae3d27d4eb4fULL;
 		b ^= b >> 29;
+		x->g0[i] = a;
+		x->g1[i] = b;
 	}
-	*h0 = mix64(a + (uint64_t)n);
-	*h1 = mix64(b ^ (uint64_t)n);
 }
 
 /*
@@ -1063,6 +1080,16 @@ gopher_repetition(struct sig_ctx *x, struct sig_result *r, struct buf *j)
 	x->plen[0] = 0;
 	for (i = 0; i < nw; i++)
 		x->plen[i + 1] = x->plen[i] + x->w[i].len;
+	if (nw > x->capg) {
+		x->capg = nw;
+		x->g0 = df_xrealloc(x->g0, nw * sizeof(*x->g0));
+		x->g1 = df_xrealloc(x->g1, nw * sizeof(*x->g1));
+	}
+	for (i = 0; i < nw; i++) {
+		x->g0[i] = 0x243f6a8885a308d3ULL;
+		x->g1[i] = 0x13198a2e03707344ULL;
+	}
+	ngram_extend(x, 1);
 	for (g = 2; g <= 4; g++) {
 		size_t nn = nw >= (size_t)g ? nw - (size_t)g + 1 : 0, best = 0;
 		uint64_t h0, h1;
@@ -1070,11 +1097,13 @@ gopher_repetition(struct sig_ctx *x, struct sig_result *r, struct buf *j)
 		int added;
 
 		top[g - 2] = NAN;
+		ngram_extend(x, (size_t)g);
 		if (nn == 0)
 			continue;
 		ht_begin(&x->ht, nn);
 		for (i = 0; i < nn; i++) {
-			ngram_hash(x, i, g, &h0, &h1);
+			h0 = mix64(x->g0[i] + (uint64_t)g);
+			h1 = x->g1[i] ^ (uint64_t)g;
 			v = ht_put(&x->ht, h0, h1, &added);
 			if (added) {
 				*v = nuniq;
@@ -1097,9 +1126,11 @@ gopher_repetition(struct sig_ctx *x, struct sig_result *r, struct buf *j)
 		uint64_t h0, h1;
 		int added;
 
+		ngram_extend(x, (size_t)g);
 		ht_begin(&x->ht, nw);
 		while (nw >= (size_t)g && idx < nw - (size_t)g + 1) {
-			ngram_hash(x, idx, g, &h0, &h1);
+			h0 = mix64(x->g0[idx] + (uint64_t)g);
+			h1 = x->g1[idx] ^ (uint64_t)g;
 			(void)ht_put(&x->ht, h0, h1, &added);
 			if (added)
 				idx++;
@@ -1171,9 +1202,9 @@ sentences_in(const struct sig_ctx *x, size_t *pos, size_t a, size_t b)
 	return k;
 }
 
-/* The trie of the bad-word list for this text; 0 when none. */
-static uint32_t
-bw_root(const struct sig_ctx *x, const struct sig_result *r, int *nobound,
+/* The bad-word list for this text: its index + 1, or 0 when none. */
+static size_t
+bw_list(const struct sig_ctx *x, const struct sig_result *r, int *nobound,
     const char **lang)
 {
 	const struct sig_shared *sh = x->c->sh;
@@ -1196,7 +1227,7 @@ bw_root(const struct sig_ctx *x, const struct sig_result *r, int *nobound,
 	    strcmp(l, "zh") == 0;
 	for (k = 0; k < NBWLANG; k++)
 		if (strcmp(bw_langs[k], l) == 0)
-			return sh->root[k];
+			return sh->root[k] ? k + 1 : 0;
 	return 0;
 }
 
@@ -1206,9 +1237,11 @@ bw_root(const struct sig_ctx *x, const struct sig_result *r, int *nobound,
  * anywhere.  After a hit the scan goes on after it.
  */
 static size_t
-badwords(struct sig_ctx *x, uint32_t root, int nobound)
+badwords(struct sig_ctx *x, size_t lk, int nobound)
 {
 	const struct sig_shared *sh = x->c->sh;
+	const unsigned char *pair = sh->pair[lk];
+	uint32_t root = sh->root[lk];
 	const UChar32 *cp = x->cp;
 	size_t n = x->ncp, i, k, hits = 0, end;
 	const uint32_t *child;
@@ -1217,6 +1250,15 @@ badwords(struct sig_ctx *x, uint32_t root, int nobound)
 	for (i = 0; i < n; i++) {
 		if (!nobound && i > 0 && py_isword(cp[i - 1]))
 			continue;
+		if (cp[i] < 0x80 && i + 1 < n && cp[i + 1] < 0x80) {
+			unsigned c1 = (unsigned)cp[i], c2 = (unsigned)cp[i + 1];
+
+			c1 += c1 >= 'A' && c1 <= 'Z' ? 32 : 0;
+			c2 += c2 >= 'A' && c2 <= 'Z' ? 32 : 0;
+			if (!(pair[(c1 * 128 + c2) / 8] & (1u << ((c1 * 128 +
+			    c2) % 8))))
+				continue;
+		}
 		node = root;
 		end = 0;
 		for (k = i; k < n; k++) {
@@ -1297,9 +1339,11 @@ c4(struct sig_ctx *x, struct sig_result *r, struct buf *j, int want_json)
 	int lorem_hit[2] = { 0, 0 }, curly_hit[2] = { 0, 0 };
 	int too_long, v, punct_ok, lorem, curly, js, pol;
 	UChar32 *cl;
+	char *lo;
 
 	sentences(x);
 	cl = df_xmalloc((n + 1) * sizeof(*cl));
+	lo = df_xmalloc(n + 1);
 	for (la = 0, i = 0; i <= n; i++) {
 		if (i < n && !py_linebreak(cp[i]))
 			continue;
@@ -1340,14 +1384,22 @@ c4(struct sig_ctx *x, struct sig_result *r, struct buf *j, int want_json)
 		if (p[P_MIN_WORDS_PER_LINE] != 0 &&
 		    (double)nw < p[P_MIN_WORDS_PER_LINE])
 			continue;
-		lorem = has_ci(cl, 0, o, "lorem ipsum");
-		js = has_ci(cl, 0, o, "javascript");
+		/* ASCII-lowercased bytes; other characters as 0x80. */
 		curly = 0;
-		for (k = 0; k < o; k++)
-			curly |= cl[k] == '{';
+		for (k = 0; k < o; k++) {
+			UChar32 c = cl[k];
+
+			lo[k] = (char)(c >= 0x80 ? 0x80 : c >= 'A' && c <= 'Z' ?
+			    c + 32 : c);
+			curly |= c == '{';
+		}
+		lorem = memmem(lo, o, "lorem ipsum", 11) != NULL;
+		js = memmem(lo, o, "javascript", 10) != NULL;
 		pol = 0;
-		for (k = 0; k < sizeof(policy) / sizeof(policy[0]); k++)
-			pol |= has_ci(cl, 0, o, policy[k]);
+		for (k = 0; k < sizeof(policy) / sizeof(policy[0]) && !pol;
+		    k++)
+			pol = memmem(lo, o, policy[k], strlen(policy[k])) !=
+			    NULL;
 		ns = sentences_in(x, &pos, a, b);
 		for (v = 0; v < 2; v++) {
 			if (v == 0 && !punct_ok)
@@ -1363,6 +1415,7 @@ c4(struct sig_ctx *x, struct sig_result *r, struct buf *j, int want_json)
 		}
 	}
 	free(cl);
+	free(lo);
 	for (v = 0; v < 2; v++) {
 		int base = v == 0 ? R_C4_LOREM : R_FC4_LOREM;
 
@@ -1955,6 +2008,26 @@ sig_redact(struct sig_ctx *x, const char *s, size_t len, struct buf *out)
 	return x->nsp;
 }
 
+/*
+ * The part of the text language identification reads: the first
+ * LANGID_BYTES, cut at a character boundary.  CLD2 reads about 30 MB/s,
+ * so a whole long document would cost more than every other signal.
+ */
+#define LANGID_BYTES 4096
+
+static size_t
+langid_prefix(const char *s, size_t len)
+{
+	size_t n = len;
+
+	if (n <= LANGID_BYTES)
+		return n;
+	n = LANGID_BYTES;
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	return n;
+}
+
 void
 sig_compute(struct sig_ctx *x, const char *s, size_t len,
     struct sig_result *r, struct buf *j)
@@ -1962,8 +2035,7 @@ sig_compute(struct sig_ctx *x, const char *s, size_t len,
 	const struct sig_config *c = x->c;
 	unsigned g = c->groups;
 	const char *bwlang = NULL;
-	size_t i, hits = 0;
-	uint32_t root = 0;
+	size_t i, hits = 0, root = 0;
 	int nobound = 0;
 
 	memset(r, 0, sizeof(*r));
@@ -1973,13 +2045,13 @@ sig_compute(struct sig_ctx *x, const char *s, size_t len,
 	r->n_chars = x->ncp;
 	r->n_bytes = len;
 	if (g & (SIG_LENGTH | SIG_GOPHER_QUALITY | SIG_GOPHER_REPETITION |
-	    SIG_FINEWEB))
+	    SIG_FINEWEB | SIG_BADWORDS))
 		words(x);
 	else
 		x->nw = 0;
 	r->n_words = x->nw;
 	if (g & (SIG_LANG | SIG_BADWORDS | SIG_C4))
-		langid_detect(s, len, &r->lang);
+		langid_detect(s, langid_prefix(s, len), &r->lang);
 	if (g & SIG_LANG) {
 		r->fail[R_LANGUAGE] = strcmp(r->lang.code, c->lang) != 0 ||
 		    r->lang.score < c->p[P_MIN_LANG_SCORE];
@@ -1995,8 +2067,8 @@ sig_compute(struct sig_ctx *x, const char *s, size_t len,
 	if (g & SIG_GOPHER_REPETITION)
 		gopher_repetition(x, r, j);
 	if (g & (SIG_BADWORDS | SIG_C4)) {
-		root = bw_root(x, r, &nobound, &bwlang);
-		hits = root ? badwords(x, root, nobound) : 0;
+		root = bw_list(x, r, &nobound, &bwlang);
+		hits = root ? badwords(x, root - 1, nobound) : 0;
 		r->fail[R_C4_BADWORDS] = hits > 0;
 	}
 	if (g & (SIG_C4 | SIG_FINEWEB))
@@ -2050,6 +2122,8 @@ sig_compute(struct sig_ctx *x, const char *s, size_t len,
 		jint(j, "words", r->n_words);
 		jint(j, "lines", r->n_lines);
 		jint(j, "paragraphs", r->n_paragraphs);
+		if (c->tok != NULL)
+			jint(j, "tokens", tok_count(c->tok, s, len));
 		jclose(j);
 	}
 	if (j->len > 1 && j->data[j->len - 1] == ',')

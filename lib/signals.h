@@ -24,6 +24,7 @@
 #include "buf.h"
 #include "diag.h"
 #include "langid.h"
+#include "tok.h"
 
 /* Signal groups, each one key under "scores". */
 enum {
@@ -96,6 +97,7 @@ struct sig_config {
 	char lang[16];		/* the language rule wants this (default en) */
 	char badwords_lang[32];	/* fixed list, or "" to follow lang id */
 	struct sig_shared *sh;	/* loaded data: word lists, patterns */
+	const struct tok *tok;	/* counts length.tokens; NULL: none */
 };
 
 /*
