@@ -19,7 +19,8 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
-PATH=$top/bin:$PATH
+# The tree's programs, unless the tests chose which (run.sh).
+[ -n "${DF_TEST_PATH_SET:-}" ] || PATH=$top/bin:$PATH
 export PATH
 
 manifest=""

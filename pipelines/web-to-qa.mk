@@ -2,6 +2,8 @@
 #
 #   make -f pipelines/web-to-qa.mk URLS=urls.txt OUT=build-qa
 #
+# with the programs on PATH (make install, or PATH=$PWD/bin:$PATH).
+#
 # Every stage is a file target in $(OUT) with its --stats manifest and its
 # rejects beside it, so an edited input or option re-runs only the stages
 # after it, and an interrupted build picks up at the stage it was in (each

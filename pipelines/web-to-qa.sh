@@ -14,7 +14,8 @@
 # the dataset is made of the judged chunks.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-PATH=$(dirname "$here")/bin:$PATH
+# The tree's programs, unless the tests chose which (run.sh).
+[ -n "${DF_TEST_PATH_SET:-}" ] || PATH=$(dirname "$here")/bin:$PATH
 export PATH
 if [ $# -lt 1 ]; then
 	echo "usage: web-to-qa.sh URLS [OUTDIR]" >&2
