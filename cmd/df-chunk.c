@@ -127,6 +127,7 @@ struct chunk {
 	long long max_tokens, min_tokens, overlap;
 	enum strategy strategy;
 	int count_only;
+	int top;		/* every output field is top-level */
 	const UNormalizer2 *norm;
 	UBreakIterator *sent_tpl, *char_tpl, *word_tpl;
 
@@ -144,7 +145,7 @@ struct seg {
 };
 
 struct wctx {
-	struct buf raw, norm, val[NOF], idjson;
+	struct buf raw, norm, val[NOF], idjson, rec, key;
 	const char *t;		/* the text being cut */
 	size_t len;
 	struct tok_piece *p;	/* its pieces */
@@ -193,6 +194,8 @@ worker_free(void *p)
 	buf_release(&w->raw);
 	buf_release(&w->norm);
 	buf_release(&w->idjson);
+	buf_release(&w->rec);
+	buf_release(&w->key);
 	for (i = 0; i < NOF; i++)
 		buf_release(&w->val[i]);
 	free(w->p);
@@ -392,8 +395,11 @@ count(struct wctx *w, size_t a, size_t b)
 	while (ws > a) {
 		i = (int32_t)ws;
 		if (s[ws - 1] < 0x80) {
-			ch = s[ws - 1];
-			i--;
+			if (s[ws - 1] != ' ' && (s[ws - 1] < '\t' ||
+			    s[ws - 1] > '\r'))
+				break;
+			ws--;
+			continue;
 		} else {
 			U8_PREV_OR_FFFD(s, (int32_t)a, i, ch);
 		}
@@ -930,11 +936,92 @@ cut(struct wctx *w)
 static size_t
 cps(const char *s, size_t n)
 {
-	size_t i, c = 0;
+	size_t i = 0, cont = 0;
+	uint64_t v;
 
-	for (i = 0; i < n; i++)
-		c += ((unsigned char)s[i] & 0xC0) != 0x80;
-	return c;
+	/* Eight bytes at a time: count the continuation bytes 10xxxxxx. */
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&v, s + i, 8);
+		cont += (size_t)__builtin_popcountll(v & ~(v << 1) &
+		    0x8080808080808080ull);
+	}
+	for (; i < n; i++)
+		cont += ((unsigned char)s[i] & 0xC0) == 0x80;
+	return n - cont;
+}
+
+/* Is member i of o the top-level key f? */
+static int
+member_is(const struct json_member *m, const char *line,
+    const struct field *f, struct buf *tmp)
+{
+	if (m->key_plain)
+		return m->key_len - 2 == f->keylen[0] &&
+		    memcmp(line + m->key_off + 1, f->key[0], f->keylen[0]) == 0;
+	buf_reset(tmp);
+	(void)json_string_decode(line + m->key_off, m->key_len, tmp);
+	return tmp->len == f->keylen[0] && memcmp(tmp->data, f->key[0],
+	    tmp->len) == 0;
+}
+
+/*
+ * The parent's line with every output field set at once (all top-level):
+ * a field the parent has is replaced in place (its later duplicates
+ * dropped), the others are appended in order; every other byte is the
+ * parent's.  One pass, where setting them one by one rescans the record
+ * for each.
+ */
+static void
+splice_all(struct wctx *w, struct rec *r, const char *const *json,
+    const size_t *jl)
+{
+	const struct json_obj *o = r->obj;
+	const struct json_member *m;
+	const char *line = r->line;
+	struct buf *b = &w->rec;
+	size_t pos = 0, i, close, start, len = r->len;
+	int done[NOF] = { 0 }, k, any = 0;
+
+	buf_reset(b);
+	for (i = 0; i < o->n; i++) {
+		m = &o->m[i];
+		for (k = 0; k < NOF; k++)
+			if (member_is(m, line, &C.out[k], &w->key))
+				break;
+		if (k == NOF) {
+			any = 1;
+			continue;
+		}
+		if (!done[k]) {
+			buf_add(b, line + pos, m->val_off - pos);
+			buf_add(b, json[k], jl[k]);
+			pos = m->val_off + m->val_len;
+			done[k] = 1;
+			any = 1;
+		} else if (i > 0) {
+			/* Drop ",key:value" of a duplicate. */
+			start = o->m[i - 1].val_off + o->m[i - 1].val_len;
+			if (start > pos)
+				buf_add(b, line + pos, start - pos);
+			pos = m->val_off + m->val_len;
+		}
+	}
+	close = len;
+	while (close > 0 && line[close - 1] != '}')
+		close--;
+	close--;
+	buf_add(b, line + pos, close - pos);
+	for (k = 0; k < NOF; k++) {
+		if (done[k])
+			continue;
+		if (any)
+			buf_addc(b, ',');
+		json_string_encode(b, C.out[k].key[0], C.out[k].keylen[0]);
+		buf_addc(b, ':');
+		buf_add(b, json[k], jl[k]);
+		any = 1;
+	}
+	buf_add(b, line + close, len - close);
 }
 
 static int
@@ -1013,7 +1100,10 @@ chunk_record(struct rec *r, struct emit *o, void *wp, struct df_err *e)
 			js[f] = v[f].data;
 			ls[f] = v[f].len;
 		}
-		if (emit_set_fields(o, 0, r, NOF, fs, js, ls, e) < 0)
+		if (C.top) {
+			splice_all(w, r, js, ls);
+			emit_line(o, 0, w->rec.data, w->rec.len);
+		} else if (emit_set_fields(o, 0, r, NOF, fs, js, ls, e) < 0)
 			return -1;
 	}
 	C.n_chunks += w->nseg;
@@ -1143,6 +1233,15 @@ main(int argc, char *argv[])
 	parse_field(&c->out[OF_COUNT], ".chunk_count", "chunk_count");
 	parse_field(&c->out[OF_START], ".char_start", "char_start");
 	parse_field(&c->out[OF_END], ".char_end", "char_end");
+	c->top = c->out[OF_TEXT].n == 1 && c->out[OF_TOKENS].n == 1;
+	for (i = 0; i < NOF; i++)
+		for (int j = 0; j < i; j++)
+			if (c->out[i].keylen[0] == c->out[j].keylen[0] &&
+			    memcmp(c->out[i].key[0], c->out[j].key[0],
+			    c->out[i].keylen[0]) == 0)
+				cli_bad("--field and --count-field name a "
+				    "field df-chunk writes: '%s'",
+				    c->out[i].text);
 	if (normalize_form != NULL) {
 		if (strcmp(normalize_form, "nfc") == 0)
 			c->norm = unorm2_getNFCInstance(&ec);
