@@ -127,8 +127,9 @@ struct chunk {
 	long long max_tokens, min_tokens, overlap;
 	enum strategy strategy;
 	int count_only;
+	int top;		/* every output field is top-level */
 	const UNormalizer2 *norm;
-	UBreakIterator *sent_tpl, *char_tpl;
+	UBreakIterator *sent_tpl, *char_tpl, *word_tpl;
 
 	atomic_ullong n_chunks, n_tokens, n_oversize;
 };
@@ -137,14 +138,14 @@ static struct chunk C;
 
 #define NOK SIZE_MAX	/* a chunk end that is not a piece end */
 
-/* A chunk: bytes [a, b) of the text; ka, kb its pieces or NOK. */
+/* A chunk: bytes [a, b) of the text and its tokens. */
 struct seg {
-	size_t a, b, ka, kb;
+	size_t a, b;
 	uint64_t tokens;
 };
 
 struct wctx {
-	struct buf raw, norm, val[NOF], idjson;
+	struct buf raw, norm, val[NOF], idjson, rec, key;
 	const char *t;		/* the text being cut */
 	size_t len;
 	struct tok_piece *p;	/* its pieces */
@@ -153,8 +154,8 @@ struct wctx {
 	size_t ccap;
 	struct seg *seg;
 	size_t nseg, segcap;
-	size_t *kb;		/* scratch: boundaries at one level */
-	size_t kbcap;
+	struct tok_piece *wp;	/* scratch: pieces of a window */
+	size_t nwp, wpcap;
 	uint32_t *ids;
 	size_t nids, idcap;
 	size_t *tend;
@@ -162,8 +163,8 @@ struct wctx {
 	UChar *u16a, *u16b;
 	int32_t u16cap;
 	UText *ut;
-	UBreakIterator *sent, *chr;
-	int sent_set, chr_set, ut_set;
+	UBreakIterator *sent, *chr, *word;
+	int sent_set, chr_set, word_set, ut_set;
 	uint64_t budget;
 };
 
@@ -177,6 +178,7 @@ worker_new(void *arg)
 	if (!c->count_only) {
 		w->sent = ubrk_clone(c->sent_tpl, &ec);
 		w->chr = ubrk_clone(c->char_tpl, &ec);
+		w->word = ubrk_clone(c->word_tpl, &ec);
 		if (U_FAILURE(ec))
 			die("ICU break iterators: %s", u_errorName(ec));
 	}
@@ -192,12 +194,14 @@ worker_free(void *p)
 	buf_release(&w->raw);
 	buf_release(&w->norm);
 	buf_release(&w->idjson);
+	buf_release(&w->rec);
+	buf_release(&w->key);
 	for (i = 0; i < NOF; i++)
 		buf_release(&w->val[i]);
 	free(w->p);
 	free(w->csum);
 	free(w->seg);
-	free(w->kb);
+	free(w->wp);
 	free(w->ids);
 	free(w->tend);
 	free(w->u16a);
@@ -206,6 +210,8 @@ worker_free(void *p)
 		ubrk_close(w->sent);
 	if (w->chr != NULL)
 		ubrk_close(w->chr);
+	if (w->word != NULL)
+		ubrk_close(w->word);
 	if (w->ut != NULL)
 		utext_close(w->ut);
 	free(w);
@@ -311,15 +317,16 @@ pos(const struct wctx *w, size_t k)
 	return k == 0 ? 0 : w->p[k - 1].end;
 }
 
-/* The first piece index k with pos(k) > x, in [lo, hi]. */
+/* The piece holding byte x (x < len): pos(k) <= x < pos(k + 1). */
 static size_t
-piece_after(const struct wctx *w, size_t x, size_t lo, size_t hi)
+piece_of(const struct wctx *w, size_t x)
 {
-	size_t mid;
+	size_t lo = 0, hi = w->np, mid;
 
+	/* The first k with pos(k + 1) > x. */
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if (pos(w, mid) > x)
+		if (w->p[mid].end > x)
 			hi = mid;
 		else
 			lo = mid + 1;
@@ -327,26 +334,72 @@ piece_after(const struct wctx *w, size_t x, size_t lo, size_t hi)
 	return lo;
 }
 
-/* Exact tokens of t[a..b); ka and kb its pieces, or NOK. */
+/*
+ * Where a scan that starts at byte a (inside piece ka) falls in step with
+ * the text's own pieces again: returns the piece index kh at whose start
+ * it does, with *head the tokens before it; NOK when that is not before
+ * piece kq.  (A scan from the middle of a piece, such as after the
+ * prefix character of " word" or of "\u3002word", usually meets the
+ * piece's own end.)
+ */
+static size_t
+sync_head(struct wctx *w, size_t a, size_t ka, size_t kq, uint64_t *head)
+{
+	size_t span = 2, ke, i, e, k;
+	uint64_t sum;
+
+	for (;;) {
+		ke = ka + span < kq ? ka + span : kq;
+		w->nwp = 0;
+		tok_pieces(C.tok, w->t + a, pos(w, ke) - a, &w->wp, &w->nwp,
+		    &w->wpcap);
+		sum = 0;
+		/* The last piece may be cut short by the window's end. */
+		for (i = 0; i + 1 < w->nwp; i++) {
+			sum += w->wp[i].ntok;
+			e = a + w->wp[i].end;
+			k = piece_of(w, e);
+			if (pos(w, k) == e) {
+				*head = sum;
+				return k;
+			}
+		}
+		if (ke == kq)
+			return NOK;
+		span *= 4;
+	}
+}
+
+/*
+ * Exact tokens of t[a..b), from the pieces' running sums: a start inside
+ * a piece is scanned until it falls in step with the pieces, and the end
+ * is scanned again from the piece where a trailing whitespace run or a
+ * cut piece begins (tiktoken's \s+(?!\S) takes a run at the end of a
+ * text whole).
+ */
 static uint64_t
-count(const struct wctx *w, size_t a, size_t b, size_t ka, size_t kb)
+count(struct wctx *w, size_t a, size_t b)
 {
 	const uint8_t *s = (const uint8_t *)w->t;
+	size_t ws, ka, kh, kq, q;
+	uint64_t head = 0;
 	int32_t i;
-	size_t ws, k;
 	UChar32 ch;
 
 	if (a >= b)
 		return 0;
-	if (ka == NOK || kb == NOK || !C.local)
+	if (!C.local)
 		return tok_count(C.tok, w->t + a, b - a);
-	/* The whitespace run at the end, tokenized again on its own. */
+	/* The whitespace run at the end. */
 	ws = b;
 	while (ws > a) {
 		i = (int32_t)ws;
 		if (s[ws - 1] < 0x80) {
-			ch = s[ws - 1];
-			i--;
+			if (s[ws - 1] != ' ' && (s[ws - 1] < '\t' ||
+			    s[ws - 1] > '\r'))
+				break;
+			ws--;
+			continue;
 		} else {
 			U8_PREV_OR_FFFD(s, (int32_t)a, i, ch);
 		}
@@ -354,11 +407,22 @@ count(const struct wctx *w, size_t a, size_t b, size_t ka, size_t kb)
 			break;
 		ws = (size_t)i;
 	}
-	if (ws == b)
-		return w->csum[kb] - w->csum[ka];
-	k = piece_after(w, ws, ka, kb) - 1;
-	return w->csum[k] - w->csum[ka] + tok_count(C.tok, w->t + pos(w, k),
-	    b - pos(w, k));
+	/* The tail from piece kq on is scanned again, up to b. */
+	if (ws < b)
+		kq = piece_of(w, ws);
+	else if (b < w->len && pos(w, piece_of(w, b)) != b)
+		kq = piece_of(w, b);
+	else
+		kq = b == w->len ? w->np : piece_of(w, b);
+	ka = piece_of(w, a);
+	if (pos(w, ka) == a)
+		kh = ka;
+	else if (kq <= ka + 1 ||
+	    (kh = sync_head(w, a, ka, kq, &head)) == NOK || kh > kq)
+		return tok_count(C.tok, w->t + a, b - a);
+	q = pos(w, kq);
+	return head + (w->csum[kq] - w->csum[kh]) +
+	    (q < b ? tok_count(C.tok, w->t + q, b - q) : 0);
 }
 
 /* ------------------------------------------------------------------ */
@@ -393,6 +457,8 @@ grapheme_at(struct wctx *w, size_t x)
 		return 1;
 	if (s[x] < 0x80 && s[x - 1] < 0x80)
 		return !(s[x - 1] == '\r' && s[x] == '\n');
+	if ((s[x] & 0xC0) == 0x80)
+		return 0;
 	set_text(w, w->chr, &w->chr_set);
 	return ubrk_isBoundary(w->chr, (int32_t)x);
 }
@@ -404,6 +470,8 @@ is_ws_at(const struct wctx *w, size_t x)
 	int32_t i = (int32_t)x;
 	UChar32 ch;
 
+	if (x >= w->len)
+		return 0;
 	if (s[x] < 0x80)
 		return s[x] == ' ' || (s[x] >= '\t' && s[x] <= '\r');
 	U8_NEXT_OR_FFFD(s, i, (int32_t)w->len, ch);
@@ -417,6 +485,8 @@ is_ws_before(const struct wctx *w, size_t x)
 	int32_t i = (int32_t)x;
 	UChar32 ch;
 
+	if (x == 0)
+		return 0;
 	if (s[x - 1] < 0x80)
 		return s[x - 1] == ' ' || (s[x - 1] >= '\t' &&
 		    s[x - 1] <= '\r');
@@ -424,71 +494,95 @@ is_ws_before(const struct wctx *w, size_t x)
 	return u_isUWhiteSpace(ch);
 }
 
-static void
-kb_push(struct wctx *w, size_t *n, size_t k)
+/* Is the character at x (< len) a letter? */
+static inline int
+letter_at(const struct wctx *w, size_t x)
 {
-	if (*n == w->kbcap) {
-		w->kbcap = w->kbcap ? 2 * w->kbcap : 256;
-		w->kb = df_xrealloc(w->kb, w->kbcap * sizeof(*w->kb));
+	const uint8_t *s = (const uint8_t *)w->t;
+	int32_t i = (int32_t)x;
+	UChar32 ch;
+
+	U8_NEXT_OR_FFFD(s, i, (int32_t)w->len, ch);
+	return u_isalpha(ch);
+}
+
+/* A word starts at x: after whitespace, not inside a run of it. */
+static inline int
+word_at(struct wctx *w, size_t x)
+{
+	return is_ws_before(w, x) && !is_ws_at(w, x) && grapheme_at(w, x);
+}
+
+static void
+cut_push(size_t **v, size_t *n, size_t *cap, size_t x)
+{
+	if (*n == *cap) {
+		*cap = *cap ? 2 * *cap : 64;
+		*v = df_xrealloc(*v, *cap * sizeof(**v));
 	}
-	w->kb[(*n)++] = k;
+	(*v)[(*n)++] = x;
 }
 
 /*
- * The piece indices k in (ka, kb) where level lv allows a cut, appended
- * to w->kb from index base; returns the new end.
+ * The byte offsets in (a, b) where level lv allows a cut, in a new array
+ * *v; returns how many.
  */
 static size_t
-boundaries(struct wctx *w, enum level lv, size_t ka, size_t kb, size_t base)
+boundaries(struct wctx *w, enum level lv, size_t a, size_t b, size_t **v)
 {
 	const char *s = w->t;
-	size_t n = base, k, x, j;
-	int32_t b;
+	size_t n = 0, cap = 0, k, x, j;
+	int32_t br;
 
+	*v = NULL;
 	switch (lv) {
 	case LV_PARA:
-		for (k = ka + 1; k < kb; k++) {
-			x = pos(w, k);
-			if (s[x - 1] != '\n')
-				continue;
-			for (j = x - 1; j > 0 && (s[j - 1] == ' ' ||
-			    s[j - 1] == '\t' || s[j - 1] == '\r'); j--)
-				;
-			if (j > 0 && s[j - 1] == '\n')
-				kb_push(w, &n, k);
-		}
-		break;
 	case LV_LINE:
-		for (k = ka + 1; k < kb; k++) {
-			x = pos(w, k);
-			if (s[x - 1] == '\n' || s[x - 1] == '\r')
-				kb_push(w, &n, k);
+		/* After a run of line breaks (two or more for PARA). */
+		for (k = piece_of(w, a) + 1; k < w->np && (x = pos(w, k)) < b;
+		    k++) {
+			if (x <= a || (s[x - 1] != '\n' && s[x - 1] != '\r'))
+				continue;
+			if (s[x] == '\n' || s[x] == '\r')
+				continue;
+			if (lv == LV_PARA) {
+				for (j = x - 1; j > a && (s[j - 1] == ' ' ||
+				    s[j - 1] == '\t' || s[j - 1] == '\r'); j--)
+					;
+				if (j <= a || s[j - 1] != '\n')
+					continue;
+			}
+			cut_push(v, &n, &cap, x);
 		}
 		break;
 	case LV_SENT:
 		set_text(w, w->sent, &w->sent_set);
-		b = ubrk_following(w->sent, (int32_t)pos(w, ka));
-		while (b != UBRK_DONE && (size_t)b < pos(w, kb)) {
-			/* The last piece end at or before the break. */
-			k = piece_after(w, (size_t)b, ka, kb) - 1;
-			if (k > ka && (n == base || w->kb[n - 1] < k) &&
-			    grapheme_at(w, pos(w, k)))
-				kb_push(w, &n, k);
-			b = ubrk_following(w->sent, b);
-		}
+		for (br = ubrk_following(w->sent, (int32_t)a); br != UBRK_DONE &&
+		    (size_t)br < b; br = ubrk_following(w->sent, br))
+			if (grapheme_at(w, (size_t)br))
+				cut_push(v, &n, &cap, (size_t)br);
 		break;
 	case LV_WORD:
-		for (k = ka + 1; k < kb; k++) {
-			x = pos(w, k);
-			if ((is_ws_at(w, x) || is_ws_before(w, x)) &&
-			    grapheme_at(w, x))
-				kb_push(w, &n, k);
+		/*
+		 * ICU word boundaries: after whitespace, or between two words
+		 * with nothing between (Thai, CJK, by ICU's dictionaries).
+		 */
+		set_text(w, w->word, &w->word_set);
+		for (br = ubrk_following(w->word, (int32_t)a); br != UBRK_DONE &&
+		    (size_t)br < b; br = ubrk_following(w->word, br)) {
+			x = (size_t)br;
+			if (is_ws_at(w, x) || !grapheme_at(w, x))
+				continue;
+			if (is_ws_before(w, x) || (ubrk_getRuleStatus(w->word) >=
+			    UBRK_WORD_NONE_LIMIT && letter_at(w, x)))
+				cut_push(v, &n, &cap, x);
 		}
 		break;
 	case LV_PIECE:
-		for (k = ka + 1; k < kb; k++)
-			if (grapheme_at(w, pos(w, k)))
-				kb_push(w, &n, k);
+		for (k = piece_of(w, a) + 1; k < w->np && (x = pos(w, k)) < b;
+		    k++)
+			if (x > a && grapheme_at(w, x))
+				cut_push(v, &n, &cap, x);
 		break;
 	case LV_GRAPH:
 		break;
@@ -500,53 +594,46 @@ boundaries(struct wctx *w, enum level lv, size_t ka, size_t kb, size_t base)
 /* Chunking                                                             */
 
 static void
-seg_push(struct wctx *w, size_t a, size_t b, size_t ka, size_t kb,
-    uint64_t tokens)
+seg_push(struct wctx *w, size_t a, size_t b, uint64_t tokens)
 {
 	if (w->nseg == w->segcap) {
 		w->segcap = w->segcap ? 2 * w->segcap : 64;
 		w->seg = df_xrealloc(w->seg, w->segcap * sizeof(*w->seg));
 	}
-	w->seg[w->nseg++] = (struct seg){ a, b, ka, kb, tokens };
+	w->seg[w->nseg++] = (struct seg){ a, b, tokens };
 }
 
 /*
- * Cut t[a..b), which holds no allowed piece end, at grapheme clusters:
+ * Cut t[a..b), which holds no other allowed cut, at grapheme clusters:
  * each chunk the longest run of clusters within the budget (found by
  * bisection, so counted O(log n) times).  A cluster alone over budget is
  * a chunk of its own (never split).
  */
 static void
-split_graphemes(struct wctx *w, size_t a, size_t b, size_t ka, size_t kb)
+split_graphemes(struct wctx *w, size_t a, size_t b)
 {
-	size_t *g = NULL, ng = 0, gcap = 0, lo, hi, mid, s, i, e;
+	size_t *g = NULL, ng = 0, gcap = 0, lo, hi, mid, st, i, e;
 	int32_t x;
 	uint64_t n;
 
 	set_text(w, w->chr, &w->chr_set);
 	for (x = ubrk_following(w->chr, (int32_t)a); x != UBRK_DONE &&
-	    (size_t)x < b; x = ubrk_following(w->chr, x)) {
-		if (ng == gcap) {
-			gcap = gcap ? 2 * gcap : 64;
-			g = df_xrealloc(g, gcap * sizeof(*g));
-		}
-		g[ng++] = (size_t)x;
-	}
-	s = a;
-	i = 0;			/* g[i] is the first cluster end after s */
-	while (s < b) {
-		/* Does the rest fit? */
-		n = count(w, s, b, s == a ? ka : NOK, kb);
+	    (size_t)x < b; x = ubrk_following(w->chr, x))
+		cut_push(&g, &ng, &gcap, (size_t)x);
+	st = a;
+	i = 0;			/* g[i] is the first cluster end after st */
+	while (st < b) {
+		n = count(w, st, b);
 		if (n <= w->budget) {
-			seg_push(w, s, b, s == a ? ka : NOK, kb, n);
+			seg_push(w, st, b, n);
 			break;
 		}
-		/* The largest j in [i, ng) with count(s, g[j]) <= budget. */
+		/* The largest j in [i, ng) with count(st, g[j]) <= budget. */
 		lo = i;
 		hi = ng;
 		while (lo < hi) {
 			mid = lo + (hi - lo) / 2;
-			if (tok_count(C.tok, w->t + s, g[mid] - s) <= w->budget)
+			if (count(w, st, g[mid]) <= w->budget)
 				lo = mid + 1;
 			else
 				hi = mid;
@@ -557,80 +644,106 @@ split_graphemes(struct wctx *w, size_t a, size_t b, size_t ka, size_t kb)
 			lo = i + 1;
 		} else
 			e = g[lo - 1];
-		seg_push(w, s, e, s == a ? ka : NOK, NOK, tok_count(C.tok,
-		    w->t + s, e - s));
-		s = e;
+		seg_push(w, st, e, count(w, st, e));
+		st = e;
 		i = lo;
 	}
 	free(g);
 }
 
 /*
- * Cut pieces [ka, kb) with the strategy's levels from li on: split at
- * the level's boundaries, pack neighbouring parts up to the budget, and
- * cut a part over budget at the next level.
+ * Cut t[a..b) with the strategy's levels from li on: split at the
+ * level's boundaries, pack neighbouring parts up to the budget, and cut
+ * a part over budget at the next level.
  */
 static void
-split_range(struct wctx *w, size_t ka, size_t kb, const enum level *lv,
-    int li)
+split_range(struct wctx *w, size_t a, size_t b, const enum level *lv, int li)
 {
-	size_t *k, *save, save_cap, nk, i, pa, pb, ca = NOK, cb = NOK;
+	size_t *k, nk, i, pa, pb, ca = 0, cb = 0;
 	uint64_t n, m, cn = 0;
+	int open = 0;
 
-	n = count(w, pos(w, ka), pos(w, kb), ka, kb);
+	n = count(w, a, b);
 	if (n <= w->budget) {
-		seg_push(w, pos(w, ka), pos(w, kb), ka, kb, n);
+		seg_push(w, a, b, n);
 		return;
 	}
 	if (lv[li] == LV_GRAPH) {
-		split_graphemes(w, pos(w, ka), pos(w, kb), ka, kb);
+		split_graphemes(w, a, b);
 		return;
 	}
-	/* A private list of boundaries: deeper levels reuse w->kb. */
-	save = w->kb;
-	save_cap = w->kbcap;
-	w->kb = NULL;
-	w->kbcap = 0;
-	nk = boundaries(w, lv[li], ka, kb, 0);
-	k = w->kb;
-	w->kb = save;
-	w->kbcap = save_cap;
+	nk = boundaries(w, lv[li], a, b, &k);
 	if (nk == 0) {
 		free(k);
-		split_range(w, ka, kb, lv, li + 1);
+		split_range(w, a, b, lv, li + 1);
 		return;
 	}
 	for (i = 0; i <= nk; i++) {
-		pa = i == 0 ? ka : k[i - 1];
-		pb = i == nk ? kb : k[i];
-		n = count(w, pos(w, pa), pos(w, pb), pa, pb);
+		pa = i == 0 ? a : k[i - 1];
+		pb = i == nk ? b : k[i];
+		n = count(w, pa, pb);
 		if (n > w->budget) {
-			if (ca != NOK) {
-				seg_push(w, pos(w, ca), pos(w, cb), ca, cb, cn);
-				ca = NOK;
+			if (open) {
+				seg_push(w, ca, cb, cn);
+				open = 0;
 			}
 			split_range(w, pa, pb, lv, li + 1);
 			continue;
 		}
-		if (ca != NOK) {
-			m = count(w, pos(w, ca), pos(w, pb), ca, pb);
+		if (open) {
+			m = count(w, ca, pb);
 			if (m <= w->budget) {
 				cb = pb;
 				cn = m;
 				continue;
 			}
-			seg_push(w, pos(w, ca), pos(w, cb), ca, cb, cn);
+			seg_push(w, ca, cb, cn);
 		}
 		ca = pa;
 		cb = pb;
 		cn = n;
+		open = 1;
 	}
-	if (ca != NOK)
-		seg_push(w, pos(w, ca), pos(w, cb), ca, cb, cn);
+	if (open)
+		seg_push(w, ca, cb, cn);
 	free(k);
 }
 
-/* Merge chunks under --min-tokens into a neighbour when the two fit. */
+/*
+ * Chunk i is under --min-tokens and fits with neither neighbour: move
+ * its start back to the nearest word start that gives it enough tokens,
+ * when chunk i - 1 keeps enough too.
+ */
+static void
+rebalance(struct wctx *w, size_t i)
+{
+	struct seg *s = w->seg;
+	size_t x;
+	uint64_t m, m2;
+
+	for (x = s[i].a - 1; x > s[i - 1].a; x--) {
+		if ((w->t[x] & 0xC0) == 0x80 || !word_at(w, x))
+			continue;
+		m = count(w, x, s[i].b);
+		if (m > (uint64_t)C.max_tokens)
+			return;
+		if (m < (uint64_t)C.min_tokens)
+			continue;
+		m2 = count(w, s[i - 1].a, x);
+		if (m2 >= (uint64_t)C.min_tokens) {
+			s[i - 1].b = x;
+			s[i - 1].tokens = m2;
+			s[i].a = x;
+			s[i].tokens = m;
+		}
+		return;
+	}
+}
+
+/*
+ * Merge chunks under --min-tokens into a neighbour when the two fit, or
+ * else take words from the chunk before.
+ */
 static void
 merge_small(struct wctx *w)
 {
@@ -643,20 +756,19 @@ merge_small(struct wctx *w)
 			i++;
 			continue;
 		}
-		if (i > 0 && (m = count(w, s[i - 1].a, s[i].b, s[i - 1].ka,
-		    s[i].kb)) <= (uint64_t)C.max_tokens) {
+		if (i > 0 && (m = count(w, s[i - 1].a, s[i].b)) <=
+		    (uint64_t)C.max_tokens) {
 			s[i - 1].b = s[i].b;
-			s[i - 1].kb = s[i].kb;
 			s[i - 1].tokens = m;
 			j = i;
 		} else if (i + 1 < w->nseg && (m = count(w, s[i].a,
-		    s[i + 1].b, s[i].ka, s[i + 1].kb)) <=
-		    (uint64_t)C.max_tokens) {
+		    s[i + 1].b)) <= (uint64_t)C.max_tokens) {
 			s[i].b = s[i + 1].b;
-			s[i].kb = s[i + 1].kb;
 			s[i].tokens = m;
 			j = i + 1;
 		} else {
+			if (i > 0)
+				rebalance(w, i);
 			i++;
 			continue;
 		}
@@ -666,36 +778,37 @@ merge_small(struct wctx *w)
 }
 
 /*
- * Start chunk i with up to --overlap tokens of whole pieces before it
- * (not reaching into the chunk before the previous one), keeping it
- * within --max-tokens.
+ * Start each chunk with the longest stretch of whole pieces before it
+ * that holds at most --overlap tokens (not reaching the previous chunk's
+ * start, not splitting a cluster), keeping it within --max-tokens.
  */
 static void
 add_overlap(struct wctx *w)
 {
 	struct seg *s = w->seg;
-	size_t i, k, o;
-	uint64_t sum, n;
+	size_t i, k, o, x;
+	uint64_t n;
 
 	for (i = w->nseg; i-- > 1; ) {
-		if (s[i].ka == NOK || s[i - 1].ka == NOK)
-			continue;
-		sum = 0;
-		o = s[i].ka;
-		for (k = s[i].ka; k > s[i - 1].ka + 1; k--) {
-			if (sum + w->p[k - 1].ntok > (uint64_t)C.overlap)
+		o = s[i].a;
+		for (k = piece_of(w, s[i].a - 1); k > 0; k--) {
+			x = pos(w, k);
+			if (x <= s[i - 1].a)
 				break;
-			sum += w->p[k - 1].ntok;
-			if (grapheme_at(w, pos(w, k - 1)))
-				o = k - 1;
-		}
-		for (; o < s[i].ka; o++) {
-			if (!grapheme_at(w, pos(w, o)))
+			if (x >= s[i].a || !grapheme_at(w, x))
 				continue;
-			n = count(w, pos(w, o), s[i].b, o, s[i].kb);
+			if (count(w, x, s[i].a) > (uint64_t)C.overlap)
+				break;
+			o = x;
+		}
+		/* Give back overlap until the chunk fits. */
+		for (; o < s[i].a; o++) {
+			if ((w->t[o] & 0xC0) == 0x80 || !grapheme_at(w, o) ||
+			    (o > 0 && pos(w, piece_of(w, o)) != o))
+				continue;
+			n = count(w, o, s[i].b);
 			if (n <= (uint64_t)C.max_tokens) {
-				s[i].a = pos(w, o);
-				s[i].ka = o;
+				s[i].a = o;
 				s[i].tokens = n;
 				break;
 			}
@@ -752,7 +865,7 @@ split_fixed(struct wctx *w)
 			w->tend[nt - 1] = w->len;
 	}
 	if (nt == 0) {
-		seg_push(w, 0, w->len, NOK, NOK, 0);
+		seg_push(w, 0, w->len, 0);
 		return;
 	}
 	st = 0;
@@ -779,7 +892,7 @@ split_fixed(struct wctx *w)
 			en = en - st > over ? en - over : st + 1;
 		}
 		if (b > a && (w->nseg == 0 || b > w->seg[w->nseg - 1].b))
-			seg_push(w, a, b, NOK, NOK, n);
+			seg_push(w, a, b, n);
 		if (en == nt)
 			break;
 		st = en - st > (size_t)C.overlap ? en - (size_t)C.overlap :
@@ -794,7 +907,7 @@ cut(struct wctx *w)
 	size_t k;
 
 	w->nseg = 0;
-	w->sent_set = w->chr_set = w->ut_set = 0;
+	w->sent_set = w->chr_set = w->word_set = w->ut_set = 0;
 	w->np = 0;
 	tok_pieces(C.tok, w->t, w->len, &w->p, &w->np, &w->pcap);
 	if (w->ccap < w->np + 1) {
@@ -809,7 +922,7 @@ cut(struct wctx *w)
 		return;
 	}
 	w->budget = (uint64_t)(C.max_tokens - C.overlap);
-	split_range(w, 0, w->np, strategy_levels[C.strategy], 0);
+	split_range(w, 0, w->len, strategy_levels[C.strategy], 0);
 	if (C.min_tokens > 0)
 		merge_small(w);
 	if (C.overlap > 0)
@@ -823,11 +936,92 @@ cut(struct wctx *w)
 static size_t
 cps(const char *s, size_t n)
 {
-	size_t i, c = 0;
+	size_t i = 0, cont = 0;
+	uint64_t v;
 
-	for (i = 0; i < n; i++)
-		c += ((unsigned char)s[i] & 0xC0) != 0x80;
-	return c;
+	/* Eight bytes at a time: count the continuation bytes 10xxxxxx. */
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&v, s + i, 8);
+		cont += (size_t)__builtin_popcountll(v & ~(v << 1) &
+		    0x8080808080808080ull);
+	}
+	for (; i < n; i++)
+		cont += ((unsigned char)s[i] & 0xC0) == 0x80;
+	return n - cont;
+}
+
+/* Is member i of o the top-level key f? */
+static int
+member_is(const struct json_member *m, const char *line,
+    const struct field *f, struct buf *tmp)
+{
+	if (m->key_plain)
+		return m->key_len - 2 == f->keylen[0] &&
+		    memcmp(line + m->key_off + 1, f->key[0], f->keylen[0]) == 0;
+	buf_reset(tmp);
+	(void)json_string_decode(line + m->key_off, m->key_len, tmp);
+	return tmp->len == f->keylen[0] && memcmp(tmp->data, f->key[0],
+	    tmp->len) == 0;
+}
+
+/*
+ * The parent's line with every output field set at once (all top-level):
+ * a field the parent has is replaced in place (its later duplicates
+ * dropped), the others are appended in order; every other byte is the
+ * parent's.  One pass, where setting them one by one rescans the record
+ * for each.
+ */
+static void
+splice_all(struct wctx *w, struct rec *r, const char *const *json,
+    const size_t *jl)
+{
+	const struct json_obj *o = r->obj;
+	const struct json_member *m;
+	const char *line = r->line;
+	struct buf *b = &w->rec;
+	size_t pos = 0, i, close, start, len = r->len;
+	int done[NOF] = { 0 }, k, any = 0;
+
+	buf_reset(b);
+	for (i = 0; i < o->n; i++) {
+		m = &o->m[i];
+		for (k = 0; k < NOF; k++)
+			if (member_is(m, line, &C.out[k], &w->key))
+				break;
+		if (k == NOF) {
+			any = 1;
+			continue;
+		}
+		if (!done[k]) {
+			buf_add(b, line + pos, m->val_off - pos);
+			buf_add(b, json[k], jl[k]);
+			pos = m->val_off + m->val_len;
+			done[k] = 1;
+			any = 1;
+		} else if (i > 0) {
+			/* Drop ",key:value" of a duplicate. */
+			start = o->m[i - 1].val_off + o->m[i - 1].val_len;
+			if (start > pos)
+				buf_add(b, line + pos, start - pos);
+			pos = m->val_off + m->val_len;
+		}
+	}
+	close = len;
+	while (close > 0 && line[close - 1] != '}')
+		close--;
+	close--;
+	buf_add(b, line + pos, close - pos);
+	for (k = 0; k < NOF; k++) {
+		if (done[k])
+			continue;
+		if (any)
+			buf_addc(b, ',');
+		json_string_encode(b, C.out[k].key[0], C.out[k].keylen[0]);
+		buf_addc(b, ':');
+		buf_add(b, json[k], jl[k]);
+		any = 1;
+	}
+	buf_add(b, line + close, len - close);
 }
 
 static int
@@ -906,7 +1100,10 @@ chunk_record(struct rec *r, struct emit *o, void *wp, struct df_err *e)
 			js[f] = v[f].data;
 			ls[f] = v[f].len;
 		}
-		if (emit_set_fields(o, 0, r, NOF, fs, js, ls, e) < 0)
+		if (C.top) {
+			splice_all(w, r, js, ls);
+			emit_line(o, 0, w->rec.data, w->rec.len);
+		} else if (emit_set_fields(o, 0, r, NOF, fs, js, ls, e) < 0)
 			return -1;
 	}
 	C.n_chunks += w->nseg;
@@ -1036,6 +1233,15 @@ main(int argc, char *argv[])
 	parse_field(&c->out[OF_COUNT], ".chunk_count", "chunk_count");
 	parse_field(&c->out[OF_START], ".char_start", "char_start");
 	parse_field(&c->out[OF_END], ".char_end", "char_end");
+	c->top = c->out[OF_TEXT].n == 1 && c->out[OF_TOKENS].n == 1;
+	for (i = 0; i < NOF; i++)
+		for (int j = 0; j < i; j++)
+			if (c->out[i].keylen[0] == c->out[j].keylen[0] &&
+			    memcmp(c->out[i].key[0], c->out[j].key[0],
+			    c->out[i].keylen[0]) == 0)
+				cli_bad("--field and --count-field name a "
+				    "field df-chunk writes: '%s'",
+				    c->out[i].text);
 	if (normalize_form != NULL) {
 		if (strcmp(normalize_form, "nfc") == 0)
 			c->norm = unorm2_getNFCInstance(&ec);
@@ -1054,6 +1260,7 @@ main(int argc, char *argv[])
 		c->sent_tpl = ubrk_open(UBRK_SENTENCE, "en@ss=standard", NULL,
 		    0, &ec);
 		c->char_tpl = ubrk_open(UBRK_CHARACTER, "", NULL, 0, &ec);
+		c->word_tpl = ubrk_open(UBRK_WORD, "", NULL, 0, &ec);
 		if (U_FAILURE(ec))
 			die("ICU break iterators: %s", u_errorName(ec));
 	}
@@ -1070,6 +1277,8 @@ main(int argc, char *argv[])
 		ubrk_close(c->sent_tpl);
 	if (c->char_tpl != NULL)
 		ubrk_close(c->char_tpl);
+	if (c->word_tpl != NULL)
+		ubrk_close(c->word_tpl);
 	field_release(&c->field);
 	for (i = 0; i < NOF; i++)
 		field_release(&c->out[i]);

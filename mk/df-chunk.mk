@@ -10,3 +10,4 @@ $(BIN)/../data:
 	@mkdir -p $(BIN)
 	ln -sfn $(abspath data) $@
 endif
+BENCH_DEBS += nodejs npm time
