@@ -1128,10 +1128,13 @@ main(int argc, char *argv[])
 		if (jv_get_kind(v) != JV_KIND_OBJECT) {
 			jv msg = jv_is_valid(v) ? jv_string("not a JSON object")
 			    : jv_invalid_get_msg(jv_copy(v));
+			char why[200];
 
-			cli_bad("--schema '%s': %s", g.schema_path,
-			    jv_get_kind(msg) == JV_KIND_STRING ?
-			    jv_string_value(msg) : "invalid");
+			snprintf(why, sizeof(why), "%s", jv_get_kind(msg) ==
+			    JV_KIND_STRING ? jv_string_value(msg) : "invalid");
+			jv_free(msg);
+			jv_free(v);
+			cli_bad("--schema '%s': %s", g.schema_path, why);
 		}
 		v = jv_dump_string(v, JV_PRINT_SORTED);
 		g.schema_text = df_xstrdup(jv_string_value(v));

@@ -175,7 +175,8 @@ struct filter {
 	 * ordered phase runs (0: none, the default).  For a program whose
 	 * per-record function starts work that the ordered phase waits
 	 * for (network requests, llm.h), so the work of later records
-	 * overlaps the wait.  The oldest batch goes anyway when the input
+	 * overlaps the wait.  With -j 1 they have run by then; with -j N
+	 * they are handed to the workers, which run them meanwhile.  The oldest batch goes anyway when the input
 	 * has nothing more to read right now, so interactive use is not
 	 * held up.
 	 */

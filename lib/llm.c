@@ -1965,7 +1965,7 @@ finish_transfer(struct llm *L, CURL *e, CURLcode res)
 		    c->resp.len, &pt, &ct, err, sizeof(err));
 		if (prc == -1) {
 			snprintf(c->lasterr, sizeof(c->lasterr), "bad reply: "
-			    "%s", err);
+			    "%.200s", err);
 			retry_or_fail(L, c, "bad-reply", now);
 			return;
 		}
@@ -2007,7 +2007,7 @@ finish_transfer(struct llm *L, CURL *e, CURLcode res)
 	}
 	error_message(c->resp.data ? c->resp.data : "", c->resp.len, err,
 	    sizeof(err));
-	snprintf(c->lasterr, sizeof(c->lasterr), "HTTP %ld%s%s", status,
+	snprintf(c->lasterr, sizeof(c->lasterr), "HTTP %ld%s%.200s", status,
 	    *err ? ": " : "", err);
 	if (status == 429 && is_quota(c->resp.data ? c->resp.data : "",
 	    c->resp.len)) {

@@ -23,6 +23,7 @@ stub_start () {
 		_i=$((_i + 1))
 	done
 	[ -s stub.port ] || { echo "stub_start: no port" >&3; return 1; }
+	# shellcheck disable=SC2034 # for the test bodies that source this
 	STUB_URL=http://127.0.0.1:$(cat stub.port)
 }
 

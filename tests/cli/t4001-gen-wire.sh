@@ -6,6 +6,9 @@
 # the API key only in its header.
 # shellcheck source=/dev/null # lib.sh, the sharness-lite
 . "$(dirname "$0")/lib.sh"
+# The templates and prices of this tree, whichever build runs.
+DF_DATADIR=$SRC_DIR/data
+export DF_DATADIR
 # shellcheck source=/dev/null
 . "$TEST_DIR/stub.sh"
 

@@ -6,6 +6,9 @@
 # (the figure is bench/bench-gen.sh's); skipped under valgrind.
 # shellcheck source=/dev/null # lib.sh, the sharness-lite
 . "$(dirname "$0")/lib.sh"
+# The templates and prices of this tree, whichever build runs.
+DF_DATADIR=$SRC_DIR/data
+export DF_DATADIR
 # shellcheck source=/dev/null
 . "$TEST_DIR/stub.sh"
 

@@ -4,6 +4,9 @@
 # "try" line, nothing on stdout and no files written.
 # shellcheck source=/dev/null # lib.sh, the sharness-lite
 . "$(dirname "$0")/lib.sh"
+# The templates and prices of this tree, whichever build runs.
+DF_DATADIR=$SRC_DIR/data
+export DF_DATADIR
 
 # usage_error ARGS...: df-gen ARGS is a usage error.
 usage_error () {
