@@ -43,20 +43,23 @@
 #include "robots.h"
 
 #define USAGE \
-"df-fetch [-hquV] [-j N] [--concurrency N] [--connect-timeout SECONDS]\n" \
-"                [--delay SECONDS] [--field PATH] [--ignore-robots]\n" \
+"df-fetch [-hquV] [-j N] [--changed-only] [--concurrency N]\n" \
+"                [--connect-timeout SECONDS] [--delay SECONDS] [--field PATH]\n" \
+"                [--ignore-robots]\n" \
 "                [--max-bytes BYTES] [--max-crawl-delay SECONDS]\n" \
 "                [--max-record BYTES] [--max-redirects N]\n" \
 "                [--max-retry-after SECONDS] [--mime LIST] [--per-host N]\n" \
 "                [--progress] [--rejects FILE] [--retries N]\n" \
-"                [--retry-wait SECONDS] [--robots-file FILE] [--stats FILE]\n" \
-"                [--strict] [--timeout SECONDS] [--user-agent AGENT]\n" \
+"                [--retry-wait SECONDS] [--robots-file FILE] [--state FILE]\n" \
+"                [--stats FILE] [--strict] [--timeout SECONDS]\n" \
+"                [--user-agent AGENT]\n" \
 "                [--where EXPR] [file ...]"
 
 #define HELP \
 "Fetch URLs politely: robots.txt, per-host spacing, retries, one record\n" \
 "per input URL in input order.\n" \
 "\n" \
+"      --changed-only    with --state: no record for a page unchanged (304)\n" \
 "      --concurrency N   transfers in flight over all hosts (default 64)\n" \
 "      --connect-timeout SECONDS  per connection (default 10)\n" \
 "      --delay SECONDS   least time between two requests to one host\n" \
@@ -78,6 +81,8 @@
 "      --retry-wait SECONDS  first backoff, doubled each time (default 1)\n" \
 "      --robots-file FILE  offline: answer for each URL whether FILE\n" \
 "                        allows it to --user-agent; no network\n" \
+"      --state FILE      keep ETag/Last-Modified there and ask conditionally\n" \
+"                        next time; resume an interrupted run\n" \
 "      --timeout SECONDS whole transfer, per attempt (default 30)\n" \
 "      --user-agent AGENT  User-Agent; its product token is the robots.txt\n" \
 "                        name (default df-fetch/" DF_VERSION ")\n" \
