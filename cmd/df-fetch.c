@@ -885,10 +885,14 @@ on_header(char *p, size_t sz, size_t n, void *ud)
 		x->etag = x->last_modified = NULL;
 		return len;
 	}
-	if (len > 5 && strncasecmp(p, "etag:", 5) == 0)
-		slot = &x->etag, k = 5;
-	else if (len > 14 && strncasecmp(p, "last-modified:", 14) == 0)
-		slot = &x->last_modified, k = 14;
+	k = 0;
+	if (len > 5 && strncasecmp(p, "etag:", 5) == 0) {
+		slot = &x->etag;
+		k = 5;
+	} else if (len > 14 && strncasecmp(p, "last-modified:", 14) == 0) {
+		slot = &x->last_modified;
+		k = 14;
+	}
 	if (slot != NULL) {
 		while (k < len && (p[k] == ' ' || p[k] == '\t'))
 			k++;
