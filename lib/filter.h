@@ -148,6 +148,12 @@ struct filter {
 	 * to create output folders, so a missing operand leaves nothing.
 	 */
 	void (*start)(void *arg);
+	/*
+	 * Optional: after each batch of records is written and flushed, in
+	 * input order (a program keeping a journal of what it wrote, such
+	 * as df-fetch --state, records it here).  Main thread.
+	 */
+	void (*committed)(void *arg);
 	/* At the end of input, before stats; returns 0 or -1 (exit 1). */
 	int (*finish)(void *arg);
 	/* Extra members for the --stats object ("\"k\":v,..."), or none. */

@@ -3,6 +3,7 @@
 # directory (log in ./server.log) and sets PORT; server_stop ends it.  The
 # server also ends by itself (--timeout), so a failed test leaves nothing.
 # fetch_check ARGS runs the politeness checker over ./server.log.
+# shellcheck disable=SC2034 # PORT and UA are for the test scripts
 
 FETCH_SERVER=$TEST_DIR/fetch-server.py
 FETCH_CHECK=$TEST_DIR/fetch-check.py

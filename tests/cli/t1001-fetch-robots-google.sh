@@ -1,5 +1,5 @@
 #!/bin/sh
-# shellcheck disable=SC2016 # eval'd bodies
+# shellcheck disable=SC2016,SC2034 # eval'd bodies use CASES
 # df-fetch --robots-file: Google's robots.txt test suite (robots_test.cc of
 # google/robotstxt, tests/data/fetch/robots-google.jsonl), every case
 # through the offline mode, grouped by robots.txt body and agent.
