@@ -86,13 +86,6 @@ struct ctx {
 	size_t ncomments, capcomments;
 };
 
-static struct ni *
-info(xmlNodePtr n)
-{
-	(void)n;
-	return NULL;
-}
-
 #define NI(c, n) (&(c)->ni[(uintptr_t)(n)->_private - 1])
 #define HASNI(n) ((n)->type == XML_ELEMENT_NODE && (n)->_private != NULL)
 
@@ -1658,7 +1651,6 @@ extract_page(const char *html, size_t n, const char *url,
 	xmlNodePtr root;
 	size_t i;
 
-	(void)info;
 	if (n > INT32_MAX)
 		n = INT32_MAX;
 	doc = htmlReadMemory(html, (int)n, NULL, "UTF-8", HTML_PARSE_RECOVER |
