@@ -86,13 +86,6 @@ struct ctx {
 	size_t ncomments, capcomments;
 };
 
-static struct ni *
-info(xmlNodePtr n)
-{
-	(void)n;
-	return NULL;
-}
-
 #define NI(c, n) (&(c)->ni[(uintptr_t)(n)->_private - 1])
 #define HASNI(n) ((n)->type == XML_ELEMENT_NODE && (n)->_private != NULL)
 
@@ -1540,24 +1533,27 @@ reset(struct ctx *c, xmlNodePtr root)
 static const char *const edge_phrases[] = { "subscribe", "newsletter",
 	"sign up", "signup", "click here", "follow us", "follow her",
 	"follow him", "follow me", "all rights reserved", "copyright",
-	"\xc2\xa9", "tell us what", "share this", "read more", "related:",
-	"advertisement", "have a tip", "may be reached at", "contact us",
-	"email us", "comments", "delivered to your inbox", "sponsored",
-	"posted in", "filed under", "tagged", "tags:", "more:", "see also",
-	NULL };
+	"\xc2\xa9", "tell us what", "share this", "have a tip",
+	"may be reached at", "contact us", "email us",
+	"delivered to your inbox", NULL };
+/* Words that give a box away only in a short line ("12 comments"). */
+static const char *const edge_short[] = { "comments", "read more",
+	"related", "advertisement", "sponsored", "posted in", "filed under",
+	"tagged", "tags", "more:", "see also", NULL };
 
 static int
 edge_boiler(const char *p, size_t n)
 {
 	char s[320];
-	size_t i;
+	size_t i, chars = extract_chars(p, n);
 
-	if (extract_chars(p, n) > 250)
+	if (chars > 250)
 		return 0;
 	for (i = 0; i < n && i + 1 < sizeof(s); i++)
 		s[i] = (char)tolower((unsigned char)p[i]);
 	s[i] = '\0';
-	return has_any(s, edge_phrases);
+	return has_any(s, edge_phrases) || (chars <= 60 && has_any(s,
+	    edge_short));
 }
 
 /*
@@ -1658,7 +1654,6 @@ extract_page(const char *html, size_t n, const char *url,
 	xmlNodePtr root;
 	size_t i;
 
-	(void)info;
 	if (n > INT32_MAX)
 		n = INT32_MAX;
 	doc = htmlReadMemory(html, (int)n, NULL, "UTF-8", HTML_PARSE_RECOVER |

@@ -1,5 +1,5 @@
 #!/bin/sh
-# shellcheck disable=SC2016 # test bodies are single-quoted, eval'd later
+# shellcheck disable=SC2016,SC2034 # eval'd bodies use the variables set here
 # df-extract's text and markdown: headings, lists, quotes, code verbatim,
 # tables, whitespace, entities; the markdown of a whole page against a
 # golden file.

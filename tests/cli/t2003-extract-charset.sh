@@ -1,5 +1,5 @@
 #!/bin/sh
-# shellcheck disable=SC2016 # test bodies are single-quoted, eval'd later
+# shellcheck disable=SC2016,SC2034 # eval'd bodies use the variables set here
 # df-extract decodes pages given as bytes the HTML5 way: BOM, transport
 # charset, <meta>, then detection; it overrules the common lies and
 # always writes valid UTF-8, normalised as --normalize says.

@@ -1,5 +1,5 @@
 #!/bin/sh
-# shellcheck disable=SC2016 # test bodies are single-quoted, eval'd later
+# shellcheck disable=SC2016,SC2034 # eval'd bodies use the variables set here
 # Hostile pages are data, not a crash: deep nesting, binary garbage,
 # truncated documents, wrong charsets, huge pages.  Each run is bounded
 # in time (generous under valgrind) and every record is accounted for.

@@ -1,5 +1,5 @@
 #!/bin/sh
-# shellcheck disable=SC2016 # test bodies are single-quoted, eval'd later
+# shellcheck disable=SC2016,SC2034 # eval'd bodies use the variables set here
 # df-extract's records: fields kept in order, the page dropped unless
 # --keep-html, --field, body_b64, content_type, --min-chars, rejects and
 # stats that add up, --html operands, -j.
