@@ -189,6 +189,7 @@ struct wctx {
 	int *ibuf;
 	short *sbuf;
 	unsigned counter;
+	struct audio_rs *rs;	/* the last resampler, kept for the next */
 };
 
 static void *
@@ -220,6 +221,7 @@ worker_free(void *p)
 	fbuf_release(&w->out);
 	free(w->ibuf);
 	free(w->sbuf);
+	audio_rs_free(w->rs);
 	free(w);
 }
 
@@ -459,9 +461,20 @@ convert(struct resample *s, struct wctx *w, struct job *j, SNDFILE *in,
 	int rc = -1, resample = j->info.samplerate != s->rate;
 	static const float zeros[1024];
 
-	if (resample && (rs = audio_rs_new(s->engine, s->quality,
-	    j->info.samplerate, s->rate, j->oc, e)) == NULL)
-		return -1;
+	if (resample) {
+		/* The worker's last one, when it fits: no filter design. */
+		if (audio_rs_reuse(w->rs, s->engine, s->quality,
+		    j->info.samplerate, s->rate, j->oc))
+			rs = w->rs;
+		else {
+			audio_rs_free(w->rs);
+			rs = audio_rs_new(s->engine, s->quality,
+			    j->info.samplerate, s->rate, j->oc, e);
+		}
+		w->rs = NULL;
+		if (rs == NULL)
+			return -1;
+	}
 	fbuf_grow(&w->in, IN_BLOCK * (size_t)j->info.channels);
 	fbuf_grow(&w->mix, IN_BLOCK * oc);
 	w->out.len = 0;
@@ -535,7 +548,11 @@ convert(struct resample *s, struct wctx *w, struct job *j, SNDFILE *in,
 	}
 	rc = 0;
 out:
-	audio_rs_free(rs);
+	if (rs != NULL && rc == 0) {
+		audio_rs_free(w->rs);
+		w->rs = rs;
+	} else
+		audio_rs_free(rs);
 	w->out.len = 0;
 	return rc;
 }

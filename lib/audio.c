@@ -46,7 +46,9 @@ fbuf_shift(struct fbuf *b, size_t n)
 
 struct audio_rs {
 	enum audio_engine eng;
+	enum audio_quality q;
 	int ch;
+	double in_rate, out_rate;
 	double ratio;
 	soxr_t soxr;
 	SRC_STATE *src;
@@ -60,7 +62,10 @@ audio_rs_new(enum audio_engine eng, enum audio_quality q, double in_rate,
 	int err = 0;
 
 	rs->eng = eng;
+	rs->q = q;
 	rs->ch = ch;
+	rs->in_rate = in_rate;
+	rs->out_rate = out_rate;
 	rs->ratio = out_rate / in_rate;
 	if (eng == AUDIO_SOXR) {
 		soxr_io_spec_t io = soxr_io_spec(SOXR_FLOAT32_I,
@@ -95,6 +100,18 @@ audio_rs_new(enum audio_engine eng, enum audio_quality q, double in_rate,
 		}
 	}
 	return rs;
+}
+
+int
+audio_rs_reuse(struct audio_rs *rs, enum audio_engine eng,
+    enum audio_quality q, double in_rate, double out_rate, int ch)
+{
+	if (rs == NULL || rs->eng != eng || rs->q != q || rs->ch != ch ||
+	    rs->in_rate != in_rate || rs->out_rate != out_rate)
+		return 0;
+	if (rs->soxr != NULL)
+		return soxr_clear(rs->soxr) == NULL;
+	return src_reset(rs->src) == 0;
 }
 
 void
