@@ -16,3 +16,4 @@ $(OUT)/lib/%.o: lib/%.cc
 	    -MMD -MP -c -o $@ $<
 $(BIN)/df-judge $(OUT)/check_unit: $(OUT)/lib/langid.o
 -include $(OUT)/lib/langid.d
+BENCH_DEBS += python3-pyphen bc time

@@ -6,6 +6,9 @@
 # zero; the cache, retries and -j behave as in df-gen.
 # shellcheck source=/dev/null # lib.sh, the sharness-lite
 . "$(dirname "$0")/lib.sh"
+# The bad-word lists and tokenizer ranks of this tree, whichever build runs.
+DF_DATADIR=$SRC_DIR/data
+export DF_DATADIR
 
 # judge_stub ARGS: start the stub; sets URL and SPID.  It exits by itself
 # 30 s after its last request.
