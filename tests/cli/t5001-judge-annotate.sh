@@ -4,6 +4,9 @@
 # signals under "scores", every other byte as it was, the same whatever -j.
 # shellcheck source=/dev/null # lib.sh, the sharness-lite
 . "$(dirname "$0")/lib.sh"
+# The bad-word lists and tokenizer ranks of this tree, whichever build runs.
+DF_DATADIR=$SRC_DIR/data
+export DF_DATADIR
 
 test_expect_success 'annotate only: every record out, scores added' '
 	cat >in.jsonl <<-\IN &&

@@ -6,6 +6,9 @@
 # many records each rule would drop on its own.
 # shellcheck source=/dev/null # lib.sh, the sharness-lite
 . "$(dirname "$0")/lib.sh"
+# The bad-word lists and tokenizer ranks of this tree, whichever build runs.
+DF_DATADIR=$SRC_DIR/data
+export DF_DATADIR
 
 # Three records: a short one, a long one, and one with a hash tag storm.
 make_input () {

@@ -4,6 +4,9 @@
 # rules in their order, named as datatrove names its reasons.
 # shellcheck source=/dev/null # lib.sh, the sharness-lite
 . "$(dirname "$0")/lib.sh"
+# The bad-word lists and tokenizer ranks of this tree, whichever build runs.
+DF_DATADIR=$SRC_DIR/data
+export DF_DATADIR
 
 # doc ID: a record of the text on stdin (jq -R keeps newlines).
 doc () {

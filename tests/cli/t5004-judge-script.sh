@@ -5,6 +5,9 @@
 # that mix them.
 # shellcheck source=/dev/null # lib.sh, the sharness-lite
 . "$(dirname "$0")/lib.sh"
+# The bad-word lists and tokenizer ranks of this tree, whichever build runs.
+DF_DATADIR=$SRC_DIR/data
+export DF_DATADIR
 
 make_input () {
 	cat >in.jsonl <<-\IN

@@ -4,6 +4,9 @@
 # Luhn-valid card numbers; --redact-pii replaces them in the text.
 # shellcheck source=/dev/null # lib.sh, the sharness-lite
 . "$(dirname "$0")/lib.sh"
+# The bad-word lists and tokenizer ranks of this tree, whichever build runs.
+DF_DATADIR=$SRC_DIR/data
+export DF_DATADIR
 
 make_input () {
 	cat >in.jsonl <<-\IN
