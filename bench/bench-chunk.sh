@@ -8,6 +8,11 @@
 # Then df-chunk's recursive chunking against df-chunk --count over the
 # same CHUNK_MB of English: the cost of chunking over counting.
 #
+# First, exactness: every count and id of DEV (default the shared
+# dev.jsonl, 700 records with the reference's counts and ids) for both
+# encodings natively and through tokenizer.json files made from the rank
+# files by contrib/tiktoken-to-tokenizer-json.py.
+#
 # BENCH_MB (default 20) per kind; CHUNK_MB (default 100); BENCH_DIR
 # (default ${TMPDIR:-/tmp}/df-bench) holds the corpora; the peer is
 # installed with npm into BENCH_PEER (default ${TMPDIR:-/tmp}/df-bench-peer),
@@ -29,6 +34,25 @@ tb=$dir/tok-bench
 cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -I"$top/lib" -o "$tb" \
     "$here/tok-bench.c" "$top/build/rel/libdf.a" -ljq \
     $(pkg-config --libs icu-uc) -pthread
+
+dev=${DEV:-$top/../shared/data/tokens/dev.jsonl}
+if [ -s "$dev" ]; then
+	td=$dir/tok-dev
+	cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -I"$top/lib" -o "$td" \
+	    "$here/tok-dev.c" "$top/build/rel/libdf.a" -ljq \
+	    $(pkg-config --libs icu-uc) -pthread
+	echo "exactness on $dev:"
+	for enc in cl100k o200k; do
+		"$td" ${enc}_base $enc "$dev"
+		[ -s "$dir/$enc.json" ] || python3 \
+		    "$top/contrib/tiktoken-to-tokenizer-json.py" ${enc}_base \
+		    "$top/data/tokens/${enc}_base.tiktoken" >"$dir/$enc.json"
+		"$td" "$dir/$enc.json" $enc "$dev"
+	done
+	echo
+else
+	echo "no $dev: exactness check skipped (set DEV=)"
+fi
 
 have_peer=no
 if [ -d "$peer/node_modules/tiktoken" ] ||

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -786,12 +787,30 @@ enum tok_kind { TK_TIKTOKEN, TK_HF, TK_CHARS, TK_WORDS };
 
 struct tok {
 	enum tok_kind kind;
+	uint64_t serial;	/* names this tokenizer in the piece caches */
 	char *name;
 	size_t (*split)(const uint8_t *, size_t, size_t);
 	struct tok_ranks r;
 	struct tok_hf *hf;
 	UBreakIterator *brk;	/* words: cloned per call */
 };
+
+/*
+ * Each thread's cache of the token counts of pieces that needed merging
+ * (words repeat: most pieces of a multilingual text have been merged
+ * before).  Entries name their tokenizer by a serial number, never
+ * reused, so tokenizers opened and freed in turn cannot mix.  No locks:
+ * each thread has its own; no allocation: nothing to free at exit.
+ */
+#define PC_SIZE 4096
+#define PC_BYTES 46
+struct pc_ent {
+	uint64_t serial;
+	uint32_t hash, ntok;
+	uint8_t len, bytes[PC_BYTES];
+};
+static _Thread_local struct pc_ent pcache[PC_SIZE];
+static atomic_uint_fast64_t serials;
 
 struct tok *
 tok_open(const char *spec, struct df_err *err)
@@ -801,6 +820,7 @@ tok_open(const char *spec, struct df_err *err)
 
 	tok_cls_init();
 	t = df_xcalloc(1, sizeof(*t));
+	t->serial = atomic_fetch_add(&serials, 1) + 1;
 	t->name = df_xstrdup(spec);
 	if (strcmp(spec, "cl100k_base") == 0 ||
 	    strcmp(spec, "o200k_base") == 0) {
@@ -912,8 +932,28 @@ piece_bpe(const struct tok *t, const uint8_t *p, size_t n, int valid,
 	uint8_t sbuf[3 * 64], *buf;
 	size_t k, m;
 
-	if (valid || tok_utf8_valid(p, n))
-		return tok_bpe(&t->r, p, n, out);
+	if (valid || tok_utf8_valid(p, n)) {
+		struct pc_ent *e;
+		uint64_t h;
+
+		if (out != NULL || n < 2 || n > PC_BYTES)
+			return tok_bpe(&t->r, p, n, out);
+		/* A whole token needs no cache. */
+		if (tok_ranks_get(&t->r, p, n) != TOK_NONE)
+			return 1;
+		h = hash_bytes(p, n);
+		e = &pcache[h & (PC_SIZE - 1)];
+		if (e->serial == t->serial && e->hash == (uint32_t)(h >> 32) &&
+		    e->len == n && memcmp(e->bytes, p, n) == 0)
+			return e->ntok;
+		k = bpe_small(&t->r, p, n, NULL);
+		e->serial = t->serial;
+		e->hash = (uint32_t)(h >> 32);
+		e->len = (uint8_t)n;
+		memcpy(e->bytes, p, n);
+		e->ntok = (uint32_t)k;
+		return k;
+	}
 	buf = 3 * n <= sizeof(sbuf) ? sbuf : df_xmalloc(3 * n);
 	m = sanitize(p, n, buf);
 	k = tok_bpe(&t->r, buf, m, out);

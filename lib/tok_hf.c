@@ -71,27 +71,23 @@ struct tok_hf {
 	uint8_t add_first[256];	/* some added token starts with this byte */
 };
 
-/* GPT-2's bytes_to_unicode, inverted: code point -> byte, or -1. */
+/*
+ * GPT-2's bytes_to_unicode, inverted: code point -> byte, or -1.  Bytes
+ * ! to ~, U+00A1 to U+00AC and U+00AE to U+00FF stand for themselves;
+ * the 68 others (0-32, 127-160, 173) are U+0100 on, in order.
+ */
 static int
 unbyte(uint32_t cp)
 {
-	static int16_t map[324];
-	static int init;
-	int b, n = 0;
+	uint32_t n;
 
-	if (!init) {
-		for (b = 0; b < 324; b++)
-			map[b] = -1;
-		for (b = 0; b < 256; b++) {
-			if ((b >= 33 && b <= 126) || (b >= 161 && b <= 172) ||
-			    (b >= 174 && b <= 255))
-				map[b] = (int16_t)b;
-			else
-				map[256 + n++] = (int16_t)b;
-		}
-		init = 1;
-	}
-	return cp < 324 ? map[cp] : -1;
+	if ((cp >= 33 && cp <= 126) || (cp >= 161 && cp <= 172) ||
+	    (cp >= 174 && cp <= 255))
+		return (int)cp;
+	if (cp < 256 || cp >= 256 + 68)
+		return -1;
+	n = cp - 256;
+	return n < 33 ? (int)n : n < 67 ? (int)(127 + n - 33) : 173;
 }
 
 /* Decode a byte-level token string into b; -1 if it is not one. */
