@@ -15,6 +15,9 @@
  * them in input order and emits.  filter.lookahead keeps the requests of
  * later records in flight meanwhile, so -j 1 fills every slot.
  */
+#include <sys/stat.h>
+
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -22,8 +25,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <dirent.h>
 #include <unistd.h>
 
 #include <jq.h>
@@ -1200,6 +1201,11 @@ main(int argc, char *argv[])
 	f.stats_extra = stats_extra;
 	f.arg = &g;
 	f.one_to_one = 0;
+	/*
+	 * Every record costs a round trip: write each one as soon as it is
+	 * done (STYLE.md), and keep later records' requests in flight.
+	 */
+	f.unbuffered = 1;
 	f.lookahead = (size_t)(4 * g.cfg.concurrency + 64);
 	rc = filter_run(&f, argc - optind, argv + optind);
 	print_totals(&g);

@@ -1495,7 +1495,7 @@ static int
 lookahead_met(struct filter *f, struct reader *rd, size_t after)
 {
 	return f->ordered == NULL || f->lookahead == 0 ||
-	    after >= f->lookahead || input_ready(rd);
+	    after >= f->lookahead || !input_ready(rd);
 }
 
 int
