@@ -1243,7 +1243,7 @@ static void
 xfer_done(CURLMsg *m, double now)
 {
 	struct xfer *x = NULL;
-	curl_off_t ra = 0, pre = 0, first = 0;
+	curl_off_t ra = 0, pre = 0, first = 0, total = 0;
 	long code = 0, nconn = 0;
 	CURLcode rc = m->data.result;
 	double sent;
@@ -1254,6 +1254,7 @@ xfer_done(CURLMsg *m, double now)
 	curl_easy_getinfo(x->easy, CURLINFO_PRETRANSFER_TIME_T, &pre);
 	curl_easy_getinfo(x->easy, CURLINFO_STARTTRANSFER_TIME_T, &first);
 	curl_easy_getinfo(x->easy, CURLINFO_NUM_CONNECTS, &nconn);
+	curl_easy_getinfo(x->easy, CURLINFO_TOTAL_TIME_T, &total);
 	x->host->inflight--;
 	active--;
 	pthread_mutex_lock(&mu);
@@ -1272,7 +1273,15 @@ xfer_done(CURLMsg *m, double now)
 	 */
 	if (nconn > 0 && first > 0)
 		pre = first;	/* a new connection: when the answer began */
-	sent = x->t_start + (double)pre / 1e6 + spacing_margin(x->host->delay);
+	/*
+	 * libcurl's clock for a transfer starts when it first works on it,
+	 * a little after it was added: count back from the end instead,
+	 * which is no later than now.
+	 */
+	sent = x->t_start + (double)pre / 1e6;
+	if (total >= pre && now - (double)(total - pre) / 1e6 > sent)
+		sent = now - (double)(total - pre) / 1e6;
+	sent += spacing_margin(x->host->delay);
 	if (x->host->next_ok < sent + x->host->delay)
 		x->host->next_ok = sent + x->host->delay;
 	host_pending(x->host);
