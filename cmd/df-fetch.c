@@ -243,7 +243,14 @@ static int active;
 static struct xfer *xfers;
 
 /* Counts for --stats and progress (under mu). */
-static unsigned long long n_requests, n_bytes, n_robots_fetches;
+static unsigned long long n_requests, n_bytes, n_robots_fetches, n_done;
+#define MAXKINDS 32
+static struct {
+	char kind[32];
+	unsigned long long n;
+} kinds[MAXKINDS];
+static int nkinds;
+static int progress_on, progress_drawn, finishing;
 
 /* The offline robots.txt mode. */
 static struct robots *offline_robots;
@@ -552,6 +559,26 @@ job_done(struct job *j)
 	if (opt.ignore_robots)
 		set_raw(j, F_ROBOTS, "\"ignored\"", 9);
 	pthread_mutex_lock(&mu);
+	n_done++;
+	if (j->has[F_ERROR] && j->val[F_ERROR].len > 2 &&
+	    j->val[F_ERROR].len < sizeof(kinds[0].kind) + 2) {
+		/* Count the error kind (the JSON text without its quotes). */
+		const char *k = j->val[F_ERROR].data + 1;
+		size_t kl = j->val[F_ERROR].len - 2;
+		int i;
+
+		for (i = 0; i < nkinds; i++)
+			if (strlen(kinds[i].kind) == kl &&
+			    memcmp(kinds[i].kind, k, kl) == 0)
+				break;
+		if (i == nkinds && nkinds < MAXKINDS) {
+			memcpy(kinds[i].kind, k, kl);
+			kinds[i].kind[kl] = '\0';
+			nkinds++;
+		}
+		if (i < nkinds)
+			kinds[i].n++;
+	}
 	j->done = 1;
 	pthread_cond_broadcast(&done_cv);
 	pthread_mutex_unlock(&mu);
@@ -1341,12 +1368,43 @@ schedule(double now)
 	return wait;
 }
 
+/*
+ * The progress line: URLs done and their rate, bytes, hosts busy, errors
+ * by kind.  Network thread, at most once a second.
+ */
+static void
+progress_draw(double now, double t0)
+{
+	struct buf b = BUF_INIT;
+	double secs = now - t0;
+	int i, busy = 0;
+	size_t k;
+
+	for (k = 0; k < npending; k++)
+		busy += pending[k]->inflight > 0 || pending[k]->qhead != NULL;
+	pthread_mutex_lock(&mu);
+	if (finishing) {
+		pthread_mutex_unlock(&mu);
+		return;
+	}
+	buf_addf(&b, "\r\033[K%s: %llu URLs, %.1f/s, %.1f MB, %d hosts busy",
+	    df_progname, n_done, secs > 0 ? (double)n_done / secs : 0,
+	    (double)n_bytes / 1e6, busy);
+	for (i = 0; i < nkinds; i++)
+		buf_addf(&b, "%s %s %llu", i ? "," : "; errors:", kinds[i].kind,
+		    kinds[i].n);
+	fputs(b.data, stderr);
+	progress_drawn = 1;
+	pthread_mutex_unlock(&mu);
+	buf_release(&b);
+}
+
 static void *
 engine_main(void *arg)
 {
 	struct job *in, *j;
 	CURLMsg *m;
-	double now, wait;
+	double now, wait, t0 = now_mono(), last_drawn = t0;
 	int running, left, quit;
 
 	(void)arg;
@@ -1371,6 +1429,10 @@ engine_main(void *arg)
 		while ((m = curl_multi_info_read(multi, &left)) != NULL)
 			if (m->msg == CURLMSG_DONE)
 				xfer_done(m, now);
+		if (progress_on && now - last_drawn >= 1) {
+			progress_draw(now, t0);
+			last_drawn = now;
+		}
 	}
 	return NULL;
 }
@@ -1669,6 +1731,11 @@ state_finish(void *arg)
 	size_t i;
 
 	(void)arg;
+	pthread_mutex_lock(&mu);
+	finishing = 1;
+	if (progress_drawn)
+		fputs("\r\033[K", stderr);
+	pthread_mutex_unlock(&mu);
 	if (journal == NULL)
 		return 0;
 	if (fclose(journal) != 0)
@@ -1890,8 +1957,15 @@ fetch_stats(void *arg, struct buf *b)
 {
 	(void)arg;
 	pthread_mutex_lock(&mu);
+	int i;
+
 	buf_addf(b, "\"requests\":%llu,\"robots_fetches\":%llu,"
-	    "\"bytes\":%llu", n_requests, n_robots_fetches, n_bytes);
+	    "\"bytes\":%llu,\"hosts\":%zu,\"fetch_errors\":{", n_requests,
+	    n_robots_fetches, n_bytes, hcount);
+	for (i = 0; i < nkinds; i++)
+		buf_addf(b, "%s\"%s\":%llu", i ? "," : "", kinds[i].kind,
+		    kinds[i].n);
+	buf_addc(b, '}');
 	pthread_mutex_unlock(&mu);
 }
 
@@ -2108,6 +2182,7 @@ main(int argc, char *argv[])
 		if (opt.state_path != NULL)
 			f.committed = state_committed;
 	}
+	progress_on = !f.quiet && (f.progress || isatty(2));
 	rc = filter_run(&f, argc, argv);
 	engine_stop();
 	state_free();
