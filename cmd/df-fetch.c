@@ -37,6 +37,7 @@
 
 #include <curl/curl.h>
 #include <unicode/ucnv.h>
+#include <zlib.h>
 
 #include "cli.h"
 #include "filter.h"
@@ -44,6 +45,7 @@
 
 #define USAGE \
 "df-fetch [-hquV] [-j N] [--changed-only] [--concurrency N]\n" \
+"                [--from-warc]\n" \
 "                [--connect-timeout SECONDS] [--delay SECONDS] [--field PATH]\n" \
 "                [--ignore-robots]\n" \
 "                [--max-bytes BYTES] [--max-crawl-delay SECONDS]\n" \
@@ -52,7 +54,7 @@
 "                [--progress] [--rejects FILE] [--retries N]\n" \
 "                [--retry-wait SECONDS] [--robots-file FILE] [--state FILE]\n" \
 "                [--stats FILE] [--strict] [--timeout SECONDS]\n" \
-"                [--user-agent AGENT]\n" \
+"                [--user-agent AGENT] [--warc FILE]\n" \
 "                [--where EXPR] [file ...]"
 
 #define HELP \
@@ -65,6 +67,8 @@
 "      --delay SECONDS   least time between two requests to one host\n" \
 "                        (default 0.5); a longer Crawl-delay wins\n" \
 "      --field PATH      where the URL is read (default .url)\n" \
+"      --from-warc       the operands are WARC files (gzip or not): write\n" \
+"                        their response records as records; no network\n" \
 "      --ignore-robots   do not fetch or obey robots.txt (the records say\n" \
 "                        so)\n" \
 "      --max-bytes BYTES body size limit after decompression (default\n" \
@@ -86,6 +90,8 @@
 "      --timeout SECONDS whole transfer, per attempt (default 30)\n" \
 "      --user-agent AGENT  User-Agent; its product token is the robots.txt\n" \
 "                        name (default df-fetch/" DF_VERSION ")\n" \
+"      --warc FILE       also write each request and answer to FILE as\n" \
+"                        WARC/1.1, a gzip member per record\n" \
 FILTER_LONGOPTS_HELP
 
 enum {
@@ -94,6 +100,7 @@ enum {
 	OPT_CONNECT_TIMEOUT,
 	OPT_DELAY,
 	OPT_FIELD,
+	OPT_FROM_WARC,
 	OPT_IGNORE_ROBOTS,
 	OPT_MAX_BYTES,
 	OPT_MAX_CRAWL_DELAY,
@@ -106,7 +113,8 @@ enum {
 	OPT_ROBOTS_FILE,
 	OPT_STATE,
 	OPT_TIMEOUT,
-	OPT_USER_AGENT
+	OPT_USER_AGENT,
+	OPT_WARC
 };
 
 static const struct option longopts[] = {
@@ -114,6 +122,7 @@ static const struct option longopts[] = {
 	{ "connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT },
 	{ "delay", required_argument, NULL, OPT_DELAY },
 	{ "field", required_argument, NULL, OPT_FIELD },
+	{ "from-warc", no_argument, NULL, OPT_FROM_WARC },
 	{ "help", no_argument, NULL, 'h' },
 	{ "changed-only", no_argument, NULL, OPT_CHANGED_ONLY },
 	{ "ignore-robots", no_argument, NULL, OPT_IGNORE_ROBOTS },
@@ -137,6 +146,7 @@ static const struct option longopts[] = {
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "unbuffered", no_argument, NULL, 'u' },
 	{ "user-agent", required_argument, NULL, OPT_USER_AGENT },
+	{ "warc", required_argument, NULL, OPT_WARC },
 	{ "version", no_argument, NULL, 'V' },
 	{ "where", required_argument, NULL, FILTER_OPT_WHERE },
 	{ NULL, 0, NULL, 0 }
@@ -220,6 +230,7 @@ struct xfer {
 	double t_start;
 	char errbuf[CURL_ERROR_SIZE];
 	struct curl_slist *hdrs;
+	struct buf reqhdr, resphdr;	/* raw, for --warc */
 	struct xfer *xprev, *xnext;	/* all transfers in flight */
 };
 
@@ -243,7 +254,14 @@ static int active;
 static struct xfer *xfers;
 
 /* Counts for --stats and progress (under mu). */
-static unsigned long long n_requests, n_bytes, n_robots_fetches;
+static unsigned long long n_requests, n_bytes, n_robots_fetches, n_done;
+#define MAXKINDS 32
+static struct {
+	char kind[32];
+	unsigned long long n;
+} kinds[MAXKINDS];
+static int nkinds;
+static int progress_on, progress_drawn, finishing;
 
 /* The offline robots.txt mode. */
 static struct robots *offline_robots;
@@ -552,6 +570,26 @@ job_done(struct job *j)
 	if (opt.ignore_robots)
 		set_raw(j, F_ROBOTS, "\"ignored\"", 9);
 	pthread_mutex_lock(&mu);
+	n_done++;
+	if (j->has[F_ERROR] && j->val[F_ERROR].len > 2 &&
+	    j->val[F_ERROR].len < sizeof(kinds[0].kind) + 2) {
+		/* Count the error kind (the JSON text without its quotes). */
+		const char *k = j->val[F_ERROR].data + 1;
+		size_t kl = j->val[F_ERROR].len - 2;
+		int i;
+
+		for (i = 0; i < nkinds; i++)
+			if (strlen(kinds[i].kind) == kl &&
+			    memcmp(kinds[i].kind, k, kl) == 0)
+				break;
+		if (i == nkinds && nkinds < MAXKINDS) {
+			memcpy(kinds[i].kind, k, kl);
+			kinds[i].kind[kl] = '\0';
+			nkinds++;
+		}
+		if (i < nkinds)
+			kinds[i].n++;
+	}
 	j->done = 1;
 	pthread_cond_broadcast(&done_cv);
 	pthread_mutex_unlock(&mu);
@@ -830,6 +868,124 @@ engine_finish(struct job *j)
 	job_done(j);
 }
 
+
+/*
+ * --warc FILE: every HTTP answer for a URL (redirects and errors too)
+ * as a WARC/1.1 request and response record pair, each record its own
+ * gzip member, after a warcinfo record.  The body is stored as received
+ * after decompression, so the response's Content-Encoding,
+ * Transfer-Encoding and Content-Length headers are replaced by the
+ * decoded length.  Network thread only, after warc_open.
+ */
+static FILE *warc_fp;
+static const char *warc_path;
+
+static void
+warc_uuid(char *s, size_t n)
+{
+	unsigned char r[16];
+	int i;
+
+	for (i = 0; i < 16; i++)
+		r[i] = (unsigned char)(rand() >> 7);
+	r[6] = (unsigned char)((r[6] & 0x0f) | 0x40);
+	r[8] = (unsigned char)((r[8] & 0x3f) | 0x80);
+	snprintf(s, n, "<urn:uuid:%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+	    "%02x%02x%02x%02x%02x%02x>", r[0], r[1], r[2], r[3], r[4], r[5],
+	    r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13], r[14], r[15]);
+}
+
+/* Write one record, header and block, as a gzip member. */
+static void
+warc_write(const struct buf *head, const char *b1, size_t n1,
+    const char *b2, size_t n2)
+{
+	struct buf rec = BUF_INIT;
+	z_stream z;
+	static unsigned char out[65536];	/* network thread only */
+	int rc;
+
+	buf_add(&rec, head->data, head->len);
+	buf_addf(&rec, "Content-Length: %zu\r\n\r\n", n1 + n2);
+	buf_add(&rec, b1, n1);
+	buf_add(&rec, b2, n2);
+	buf_adds(&rec, "\r\n\r\n");
+	memset(&z, 0, sizeof(z));
+	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8,
+	    Z_DEFAULT_STRATEGY) != Z_OK)
+		die("--warc: cannot start gzip");
+	z.next_in = (unsigned char *)rec.data;
+	z.avail_in = (uInt)rec.len;
+	do {
+		z.next_out = out;
+		z.avail_out = sizeof(out);
+		rc = deflate(&z, Z_FINISH);
+		if (fwrite(out, 1, sizeof(out) - z.avail_out, warc_fp) !=
+		    sizeof(out) - z.avail_out)
+			die_errno("%s", warc_path);
+	} while (rc == Z_OK);
+	deflateEnd(&z);
+	buf_release(&rec);
+}
+
+static void
+warc_open(const char *path)
+{
+	struct buf h = BUF_INIT, info = BUF_INIT;
+	char id[64], ts[32];
+
+	warc_path = path;
+	warc_fp = filter_file_open(path);
+	iso_now(ts, sizeof(ts));
+	warc_uuid(id, sizeof(id));
+	buf_addf(&info, "software: df-fetch/%s (%s)\r\nformat: WARC File "
+	    "Format 1.1\r\nconformsTo: http://iipc.github.io/"
+	    "warc-specifications/specifications/warc-format/warc-1.1/\r\n"
+	    "robots: %s\r\nhttp-header-user-agent: %s\r\n", DF_VERSION,
+	    curl_version(), opt.ignore_robots ? "ignore" : "obey",
+	    opt.user_agent);
+	buf_addf(&h, "WARC/1.1\r\nWARC-Type: warcinfo\r\nWARC-Record-ID: %s\r\n"
+	    "WARC-Date: %s\r\nWARC-Filename: %s\r\n"
+	    "Content-Type: application/warc-fields\r\n", id, ts, path);
+	warc_write(&h, info.data, info.len, "", 0);
+	buf_release(&h);
+	buf_release(&info);
+}
+
+static void
+warc_exchange(struct xfer *x, const char *url)
+{
+	struct buf h = BUF_INIT, rh = BUF_INIT;
+	char reqid[64], respid[64], ts[32];
+
+	if (warc_fp == NULL || x->resphdr.len == 0)
+		return;
+	iso_now(ts, sizeof(ts));
+	warc_uuid(reqid, sizeof(reqid));
+	warc_uuid(respid, sizeof(respid));
+	buf_addf(&h, "WARC/1.1\r\nWARC-Type: response\r\nWARC-Record-ID: %s\r\n"
+	    "WARC-Date: %s\r\nWARC-Target-URI: %s\r\n"
+	    "WARC-Concurrent-To: %s\r\n"
+	    "Content-Type: application/http;msgtype=response\r\n",
+	    respid, ts, url, reqid);
+	buf_add(&rh, x->resphdr.data, x->resphdr.len);
+	buf_addf(&rh, "Content-Length: %zu\r\n\r\n", x->body.len);
+	warc_write(&h, rh.data, rh.len, x->body.data ? x->body.data : "",
+	    x->body.len);
+	buf_reset(&h);
+	if (x->reqhdr.len > 0) {
+		buf_addf(&h, "WARC/1.1\r\nWARC-Type: request\r\n"
+		    "WARC-Record-ID: %s\r\nWARC-Date: %s\r\n"
+		    "WARC-Target-URI: %s\r\nWARC-Concurrent-To: %s\r\n"
+		    "Content-Type: application/http;msgtype=request\r\n",
+		    reqid, ts, url, respid);
+		/* The request as sent, ending with its blank line. */
+		warc_write(&h, x->reqhdr.data, x->reqhdr.len, "", 0);
+	}
+	buf_release(&h);
+	buf_release(&rh);
+}
+
 /* Transfers. */
 
 static size_t
@@ -883,8 +1039,16 @@ on_header(char *p, size_t sz, size_t n, void *ud)
 		free(x->etag);
 		free(x->last_modified);
 		x->etag = x->last_modified = NULL;
-		return len;
+		buf_reset(&x->resphdr);
 	}
+	if (warc_fp != NULL && !(len > 15 &&
+	    (strncasecmp(p, "content-encoding:", 17) == 0 ||
+	    strncasecmp(p, "transfer-encoding:", 18) == 0 ||
+	    strncasecmp(p, "content-length:", 15) == 0)) &&
+	    !(len <= 2 && (p[0] == '\r' || p[0] == '\n')))
+		buf_add(&x->resphdr, p, len);
+	if (len >= 5 && strncmp(p, "HTTP/", 5) == 0)
+		return len;
 	k = 0;
 	if (len > 5 && strncasecmp(p, "etag:", 5) == 0) {
 		slot = &x->etag;
@@ -919,6 +1083,19 @@ spacing_margin(double delay)
 	return delay > 0 ? fmin(0.02, delay * 0.1) : 0;
 }
 
+static int
+on_debug(CURL *e, curl_infotype type, char *p, size_t n, void *ud)
+{
+	struct xfer *x = ud;
+
+	(void)e;
+	if (type == CURLINFO_HEADER_OUT) {
+		buf_reset(&x->reqhdr);
+		buf_add(&x->reqhdr, p, n);
+	}
+	return 0;
+}
+
 static void
 xfer_start(struct host *h, struct job *j, double now)
 {
@@ -951,6 +1128,12 @@ xfer_start(struct host *h, struct job *j, double now)
 	curl_easy_setopt(e, CURLOPT_USERAGENT, opt.user_agent);
 	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	if (warc_fp != NULL && j != NULL) {
+		/* The request as sent, for its WARC record. */
+		curl_easy_setopt(e, CURLOPT_DEBUGFUNCTION, on_debug);
+		curl_easy_setopt(e, CURLOPT_DEBUGDATA, x);
+		curl_easy_setopt(e, CURLOPT_VERBOSE, 1L);
+	}
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
@@ -1009,6 +1192,8 @@ xfer_free(struct xfer *x)
 	curl_multi_remove_handle(multi, x->easy);
 	curl_easy_cleanup(x->easy);
 	curl_slist_free_all(x->hdrs);
+	buf_release(&x->reqhdr);
+	buf_release(&x->resphdr);
 	buf_release(&x->body);
 	free(x->etag);
 	free(x->last_modified);
@@ -1184,6 +1369,8 @@ page_done(struct xfer *x, CURLcode rc, long code, long retry_after,
 	}
 	iso_now(ts, sizeof(ts));
 	set_cstr(j, F_FETCHED_AT, ts);
+	if (rc == CURLE_OK)
+		warc_exchange(x, j->cur);
 	if (rc != CURLE_OK) {
 		set_error(j, curl_kind(rc), x->errbuf[0] ? x->errbuf :
 		    curl_easy_strerror(rc));
@@ -1243,7 +1430,7 @@ static void
 xfer_done(CURLMsg *m, double now)
 {
 	struct xfer *x = NULL;
-	curl_off_t ra = 0, pre = 0, first = 0;
+	curl_off_t ra = 0, pre = 0, first = 0, total = 0;
 	long code = 0, nconn = 0;
 	CURLcode rc = m->data.result;
 	double sent;
@@ -1254,6 +1441,7 @@ xfer_done(CURLMsg *m, double now)
 	curl_easy_getinfo(x->easy, CURLINFO_PRETRANSFER_TIME_T, &pre);
 	curl_easy_getinfo(x->easy, CURLINFO_STARTTRANSFER_TIME_T, &first);
 	curl_easy_getinfo(x->easy, CURLINFO_NUM_CONNECTS, &nconn);
+	curl_easy_getinfo(x->easy, CURLINFO_TOTAL_TIME_T, &total);
 	x->host->inflight--;
 	active--;
 	pthread_mutex_lock(&mu);
@@ -1272,7 +1460,15 @@ xfer_done(CURLMsg *m, double now)
 	 */
 	if (nconn > 0 && first > 0)
 		pre = first;	/* a new connection: when the answer began */
-	sent = x->t_start + (double)pre / 1e6 + spacing_margin(x->host->delay);
+	/*
+	 * libcurl's clock for a transfer starts when it first works on it,
+	 * a little after it was added: count back from the end instead,
+	 * which is no later than now.
+	 */
+	sent = x->t_start + (double)pre / 1e6;
+	if (total >= pre && now - (double)(total - pre) / 1e6 > sent)
+		sent = now - (double)(total - pre) / 1e6;
+	sent += spacing_margin(x->host->delay);
 	if (x->host->next_ok < sent + x->host->delay)
 		x->host->next_ok = sent + x->host->delay;
 	host_pending(x->host);
@@ -1332,12 +1528,43 @@ schedule(double now)
 	return wait;
 }
 
+/*
+ * The progress line: URLs done and their rate, bytes, hosts busy, errors
+ * by kind.  Network thread, at most once a second.
+ */
+static void
+progress_draw(double now, double t0)
+{
+	struct buf b = BUF_INIT;
+	double secs = now - t0;
+	int i, busy = 0;
+	size_t k;
+
+	for (k = 0; k < npending; k++)
+		busy += pending[k]->inflight > 0 || pending[k]->qhead != NULL;
+	pthread_mutex_lock(&mu);
+	if (finishing) {
+		pthread_mutex_unlock(&mu);
+		return;
+	}
+	buf_addf(&b, "\r\033[K%s: %llu URLs, %.1f/s, %.1f MB, %d hosts busy",
+	    df_progname, n_done, secs > 0 ? (double)n_done / secs : 0,
+	    (double)n_bytes / 1e6, busy);
+	for (i = 0; i < nkinds; i++)
+		buf_addf(&b, "%s %s %llu", i ? "," : "; errors:", kinds[i].kind,
+		    kinds[i].n);
+	fputs(b.data, stderr);
+	progress_drawn = 1;
+	pthread_mutex_unlock(&mu);
+	buf_release(&b);
+}
+
 static void *
 engine_main(void *arg)
 {
 	struct job *in, *j;
 	CURLMsg *m;
-	double now, wait;
+	double now, wait, t0 = now_mono(), last_drawn = t0;
 	int running, left, quit;
 
 	(void)arg;
@@ -1362,6 +1589,10 @@ engine_main(void *arg)
 		while ((m = curl_multi_info_read(multi, &left)) != NULL)
 			if (m->msg == CURLMSG_DONE)
 				xfer_done(m, now);
+		if (progress_on && now - last_drawn >= 1) {
+			progress_draw(now, t0);
+			last_drawn = now;
+		}
 	}
 	return NULL;
 }
@@ -1387,6 +1618,8 @@ engine_start(void *arg)
 	if (offline_robots != NULL)
 		return;
 	state_start();
+	if (warc_path != NULL)
+		warc_open(warc_path);
 	multi = curl_multi_init();
 	if (multi == NULL)
 		die("cannot start libcurl");
@@ -1660,6 +1893,16 @@ state_finish(void *arg)
 	size_t i;
 
 	(void)arg;
+	pthread_mutex_lock(&mu);
+	finishing = 1;
+	if (progress_drawn)
+		fputs("\r\033[K", stderr);
+	pthread_mutex_unlock(&mu);
+	if (warc_fp != NULL) {
+		/* Every record is written: the network thread is idle. */
+		filter_file_commit(warc_fp);
+		warc_fp = NULL;
+	}
 	if (journal == NULL)
 		return 0;
 	if (fclose(journal) != 0)
@@ -1693,6 +1936,211 @@ state_free(void)
 			free(e);
 		}
 	free(stab);
+}
+
+
+/*
+ * --from-warc FILE...: the response records of WARC files (gzip members
+ * or plain) as records, one per response, with the fields a fetch would
+ * give: url, final_url, status, content_type, charset, fetched_at (the
+ * WARC-Date), etag, last_modified, body or body_b64, and warc_record_id.
+ * Other record types are skipped.  Returns the exit status.
+ */
+static int
+warc_header(const char *h, size_t n, const char *name, char *out,
+    size_t outn)
+{
+	size_t nl = strlen(name), i = 0, k;
+
+	while (i < n) {
+		const char *line = h + i;
+		const char *eol = memchr(line, '\n', n - i);
+		size_t ll = eol != NULL ? (size_t)(eol - line) : n - i;
+
+		if (ll > nl && strncasecmp(line, name, nl) == 0 &&
+		    line[nl] == ':') {
+			k = nl + 1;
+			while (k < ll && (line[k] == ' ' || line[k] == '\t'))
+				k++;
+			while (ll > k && (line[ll - 1] == '\r' ||
+			    line[ll - 1] == ' '))
+				ll--;
+			if (ll - k >= outn)
+				ll = k + outn - 1;
+			memcpy(out, line + k, ll - k);
+			out[ll - k] = '\0';
+			return 1;
+		}
+		i += ll + 1;
+	}
+	out[0] = '\0';
+	return 0;
+}
+
+/* Read up to the blank line that ends a header block into b. */
+static int
+gz_headers(gzFile gz, struct buf *b)
+{
+	char line[65536];
+
+	buf_reset(b);
+	while (gzgets(gz, line, sizeof(line)) != NULL) {
+		if (b->len == 0 && (strcmp(line, "\r\n") == 0 ||
+		    strcmp(line, "\n") == 0))
+			continue;	/* blank lines between records */
+		if (strcmp(line, "\r\n") == 0 || strcmp(line, "\n") == 0)
+			return 1;
+		buf_adds(b, line);
+	}
+	return b->len > 0 ? -1 : 0;
+}
+
+static int
+from_warc(int argc, char *argv[])
+{
+	struct buf wh = BUF_INIT, block = BUF_INIT, out = BUF_INIT;
+	char type[64], uri[8192], date[64], id[128], clen[32], v[1024];
+	int i, f, rc = 0, r;
+	unsigned long nrec;
+
+	for (i = 0; i < argc; i++) {
+		gzFile gz = strcmp(argv[i], "-") == 0 ? gzdopen(dup(0), "rb") :
+		    gzopen(argv[i], "rb");
+
+		if (gz == NULL)
+			die_errno("%s", argv[i]);
+		nrec = 0;
+		while ((r = gz_headers(gz, &wh)) > 0) {
+			long long n;
+			char *e;
+			int got;
+
+			nrec++;
+			if (strncmp(wh.data, "WARC/", 5) != 0 ||
+			    !warc_header(wh.data, wh.len, "Content-Length",
+			    clen, sizeof(clen))) {
+				warnmsg("%s: record %lu: not a WARC record",
+				    argv[i], nrec);
+				rc = 1;
+				break;
+			}
+			n = strtoll(clen, &e, 10);
+			if (*e != '\0' || n < 0) {
+				warnmsg("%s: record %lu: bad Content-Length",
+				    argv[i], nrec);
+				rc = 1;
+				break;
+			}
+			buf_reset(&block);
+			buf_grow(&block, (size_t)n);
+			got = n > 0 ? gzread(gz, block.data, (unsigned)n) : 0;
+			if (got != n) {
+				warnmsg("%s: record %lu: truncated", argv[i],
+				    nrec);
+				rc = 1;
+				break;
+			}
+			block.len = (size_t)n;
+			block.data[n] = '\0';
+			warc_header(wh.data, wh.len, "WARC-Type", type,
+			    sizeof(type));
+			warc_header(wh.data, wh.len, "Content-Type", v,
+			    sizeof(v));
+			if (strcmp(type, "response") != 0 ||
+			    strncmp(v, "application/http", 16) != 0)
+				continue;
+			warc_header(wh.data, wh.len, "WARC-Target-URI", uri,
+			    sizeof(uri));
+			warc_header(wh.data, wh.len, "WARC-Date", date,
+			    sizeof(date));
+			warc_header(wh.data, wh.len, "WARC-Record-ID", id,
+			    sizeof(id));
+			{
+				struct job j;
+				const char *hend, *body;
+				size_t hlen, blen;
+				long code = 0;
+				char ct[512];
+
+				memset(&j, 0, sizeof(j));
+				hend = strstr(block.data, "\r\n\r\n");
+				if (hend != NULL) {
+					body = hend + 4;
+				} else if ((hend = strstr(block.data,
+				    "\n\n")) != NULL) {
+					body = hend + 2;
+				} else {
+					hend = block.data + block.len;
+					body = hend;
+				}
+				hlen = (size_t)(hend - block.data);
+				blen = block.len - (size_t)(body - block.data);
+				if (sscanf(block.data, "HTTP/%*s %ld", &code) != 1)
+					code = 0;
+				set_num(&j, F_STATUS, code);
+				if (warc_header(block.data, hlen, "Content-Type",
+				    ct, sizeof(ct)))
+					set_cstr(&j, F_CONTENT_TYPE, ct);
+				if (warc_header(block.data, hlen, "ETag", v,
+				    sizeof(v)))
+					set_cstr(&j, F_ETAG, v);
+				if (warc_header(block.data, hlen,
+				    "Last-Modified", v, sizeof(v)))
+					set_cstr(&j, F_LAST_MODIFIED, v);
+				set_cstr(&j, F_FETCHED_AT, date);
+				set_cstr(&j, F_FINAL_URL, uri);
+				if (blen > (size_t)opt.max_bytes)
+					set_error(&j, "too-large",
+					    "body over --max-bytes");
+				else if (code >= 200 && code < 300)
+					set_body(&j, j.has[F_CONTENT_TYPE] ?
+					    ct : NULL, body, blen);
+				else if (code >= 400) {
+					snprintf(v, sizeof(v), "http-%ld",
+					    code);
+					set_error(&j, v, NULL);
+				}
+				buf_reset(&out);
+				buf_adds(&out, "{\"url\":");
+				if (utf8_valid_prefix(uri, strlen(uri)) ==
+				    strlen(uri))
+					json_string_encode(&out, uri,
+					    strlen(uri));
+				else
+					buf_adds(&out, "null");
+				for (f = 0; f < NFIELD; f++) {
+					if (!j.has[f] && f > F_LAST_MODIFIED)
+						continue;
+					buf_addf(&out, ",\"%s\":",
+					    field_name[f] + 1);
+					if (j.has[f])
+						buf_add(&out, j.val[f].data,
+						    j.val[f].len);
+					else
+						buf_adds(&out, "null");
+				}
+				buf_adds(&out, ",\"warc_record_id\":");
+				json_string_encode(&out, id, strlen(id));
+				buf_adds(&out, "}\n");
+				if (fwrite(out.data, 1, out.len, stdout) !=
+				    out.len)
+					die_errno("stdout");
+				for (f = 0; f < NFIELD; f++)
+					buf_release(&j.val[f]);
+			}
+		}
+		if (r < 0) {
+			warnmsg("%s: record %lu: truncated headers", argv[i],
+			    nrec + 1);
+			rc = 1;
+		}
+		gzclose(gz);
+	}
+	buf_release(&wh);
+	buf_release(&block);
+	buf_release(&out);
+	cli_close_stdout();
+	return rc;
 }
 
 /* The record loop. */
@@ -1881,8 +2329,15 @@ fetch_stats(void *arg, struct buf *b)
 {
 	(void)arg;
 	pthread_mutex_lock(&mu);
+	int i;
+
 	buf_addf(b, "\"requests\":%llu,\"robots_fetches\":%llu,"
-	    "\"bytes\":%llu", n_requests, n_robots_fetches, n_bytes);
+	    "\"bytes\":%llu,\"hosts\":%zu,\"fetch_errors\":{", n_requests,
+	    n_robots_fetches, n_bytes, hcount);
+	for (i = 0; i < nkinds; i++)
+		buf_addf(b, "%s\"%s\":%llu", i ? "," : "", kinds[i].kind,
+		    kinds[i].n);
+	buf_addc(b, '}');
 	pthread_mutex_unlock(&mu);
 }
 
@@ -1957,7 +2412,8 @@ int
 main(int argc, char *argv[])
 {
 	struct filter f;
-	const char *robots_file = NULL, *field_text = ".url";
+	const char *robots_file = NULL, *field_text = ".url", *warc_arg = NULL;
+	int from_warc_mode = 0;
 	char err[160];
 	int ch, rc, i;
 	size_t k;
@@ -1992,6 +2448,12 @@ main(int argc, char *argv[])
 			break;
 		case OPT_STATE:
 			opt.state_path = optarg;
+			break;
+		case OPT_WARC:
+			warc_arg = optarg;
+			break;
+		case OPT_FROM_WARC:
+			from_warc_mode = 1;
 			break;
 		case OPT_CONCURRENCY:
 			opt.concurrency = parse_int("--concurrency", optarg, 1,
@@ -2082,6 +2544,27 @@ main(int argc, char *argv[])
 		cli_bad("--state and --robots-file go separately");
 	if (opt.state_path != NULL)
 		state_load(opt.state_path);
+	if (warc_arg != NULL && robots_file != NULL)
+		cli_bad("--warc and --robots-file go separately");
+	warc_path = warc_arg;
+	if (from_warc_mode) {
+		char *dash[] = { (char *)"-", NULL };
+
+		if (robots_file != NULL || warc_arg != NULL ||
+		    opt.state_path != NULL)
+			cli_bad("--from-warc goes without --robots-file, "
+			    "--warc and --state");
+		for (i = 0; i < argc; i++)
+			if (strcmp(argv[i], "-") != 0 &&
+			    access(argv[i], R_OK) != 0)
+				die_errno("%s", argv[i]);
+		rc = argc > 0 ? from_warc(argc, argv) : from_warc(1, dash);
+		field_release(&url_field);
+		field_release(&allowed_field);
+		for (i = 0; i < NFIELD; i++)
+			field_release(&out_field[i]);
+		return rc;
+	}
 	/* A record goes out as soon as it is done. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	srand((unsigned)(time(NULL) ^ getpid()));
@@ -2099,6 +2582,7 @@ main(int argc, char *argv[])
 		if (opt.state_path != NULL)
 			f.committed = state_committed;
 	}
+	progress_on = !f.quiet && (f.progress || isatty(2));
 	rc = filter_run(&f, argc, argv);
 	engine_stop();
 	state_free();

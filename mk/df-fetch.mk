@@ -1,3 +1,4 @@
 # df-fetch: what it links.
-LIBS_df-fetch = -ljq -lm -lpthread $(ICU_LIBS) $(shell pkg-config --libs libcurl 2>/dev/null || echo -lcurl)
-DEBS += libcurl4-openssl-dev python3
+LIBS_df-fetch = -ljq -lm -lpthread $(ICU_LIBS) \
+	$(shell pkg-config --libs libcurl zlib 2>/dev/null || echo -lcurl -lz)
+DEBS += libcurl4-openssl-dev zlib1g-dev python3
