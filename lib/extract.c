@@ -67,6 +67,7 @@ struct ni {
 	unsigned np, nimg, nli, ninput, nembed, nhead;
 	unsigned direct;	/* direct text characters */
 	unsigned quote;		/* text inside <blockquote> */
+	unsigned na;		/* <a> elements */
 	double score;
 };
 
@@ -228,7 +229,7 @@ static const char *const boil_sub[] = { "comment", "disqus", "newsletter",
 	"article-tags", "post-tags", "entry-meta", "post-meta", "article-meta",
 	"print-", "rss", "agegate", NULL };
 static const char *const boil_tok[] = { "nav", "ad", "ads", "tags", "tag",
-	"share", "meta", "hidden", "hide", "print", "credit", "credits",
+	"share", "meta", "print", "credit", "credits",
 	"extra", "remark", "replies", "supplemental", "legends", "login",
 	"aside", "tools", "utility", "sr", "screen-reader", "visually",
 	"date", "time", "topics", "keywords", "categories", NULL };
@@ -434,6 +435,7 @@ add_up(struct ni *p, const struct ni *x)
 	p->nembed += x->nembed;
 	p->nhead += x->nhead;
 	p->quote += x->quote;
+	p->na += x->na;
 }
 
 /* Pass 2 for one element on the way up: its counts are complete. */
@@ -456,6 +458,17 @@ finish(struct ctx *c, xmlNodePtr n)
 		x->nhead += x->text;
 	if (x->tag == T_BLOCKQUOTE)
 		x->quote = x->text;
+	if (x->tag == T_A)
+		x->na++;
+	/*
+	 * Inline markup that is nothing but several links (a hover card, a
+	 * "more from" strip inside a sentence) is no part of the text.
+	 */
+	if (!is_block(x->tag) && x->tag != T_A && x->na >= 3 &&
+	    x->text >= 100 && x->link * 20 >= x->text * 19) {
+		x->flags |= F_GONE;
+		return;
+	}
 	/* An embedded quote (a tweet, say) is content whatever its box. */
 	if ((x->flags & F_BOILER) && x->quote * 2 >= x->text && x->text > 0 &&
 	    !(x->flags & F_COMMENTS))

@@ -140,4 +140,17 @@ test_expect_success 'an embedded post in a social box is kept' '
 	grep -q "car park this morning" text
 '
 
+test_expect_success 'a hover card of links inside a sentence is left out' '
+	page "" | sed "s|the water|the <span class=\"card\"><a href=/w>water</a><span><a href=/1>Water levels rise again along the coast this year</a> <a href=/2>Why the dikes need more money than planned</a> <a href=/3>More</a></span></span>|" >page.html &&
+	extract page.html >text &&
+	grep -q "rises twice a day, and the water can come in" text &&
+	! grep -q "dikes need more money" text
+'
+
+test_expect_success 'a class that hides a label does not hide the article' '
+	page "" | sed "s|<div class=\"content\">|<div class=\"field field-label-hidden\">|" >page.html &&
+	extract page.html >text &&
+	test "$(grep -c . text)" -eq 3
+'
+
 test_done
