@@ -208,7 +208,7 @@ static const char *const neg_sub[] = { "-ad-", "banner", "combx", "comment",
 	"com-", "contact", "foot", "gdpr", "masthead", "media", "meta",
 	"outbrain", "promo", "related", "scroll", "share", "shoutbox",
 	"sidebar", "skyscraper", "sponsor", "shopping", "tags", "tool",
-	"widget", "hidden", "byline", "author", "caption", "newsletter",
+	"widget", "byline", "author", "caption", "newsletter",
 	"subscri", "social", NULL };
 static const char *const pos_sub[] = { "article", "body", "content", "entry",
 	"hentry", "h-entry", "main", "page", "post", "text", "blog", "story",
