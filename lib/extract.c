@@ -365,6 +365,26 @@ mark(struct ctx *c, xmlNodePtr n)
 	if (v != NULL && (strcmp(v, "articleBody") == 0 || strcmp(v,
 	    "text") == 0))
 		x->flags |= F_MARK;
+	/* The page's own labels for its metadata are not its text. */
+	if (v != NULL && (strcmp(v, "datePublished") == 0 || strcmp(v,
+	    "dateModified") == 0 || strcmp(v, "author") == 0 ||
+	    strcmp(v, "publisher") == 0)) {
+		x->flags |= F_DROP;
+		return;
+	}
+	/* Tag links (rel=tag) label the page; they are not its text. */
+	if (t == T_A && (v = attr_value(n, "rel")) != NULL) {
+		char rel[64];
+		size_t i;
+
+		for (i = 0; v[i] != '\0' && i + 1 < sizeof(rel); i++)
+			rel[i] = (char)tolower((unsigned char)v[i]);
+		rel[i] = '\0';
+		if (has_token(rel, "tag") || has_token(rel, "category")) {
+			x->flags |= F_DROP;
+			return;
+		}
+	}
 	v = attr_value(n, "role");
 	if (v != NULL && strcmp(v, "main") == 0)
 		x->flags |= F_MARK;
