@@ -67,6 +67,7 @@ struct ni {
 	unsigned np, nimg, nli, ninput, nembed, nhead;
 	unsigned direct;	/* direct text characters */
 	unsigned quote;		/* text inside <blockquote> */
+	unsigned na;		/* <a> elements */
 	double score;
 };
 
@@ -207,7 +208,7 @@ static const char *const neg_sub[] = { "-ad-", "banner", "combx", "comment",
 	"com-", "contact", "foot", "gdpr", "masthead", "media", "meta",
 	"outbrain", "promo", "related", "scroll", "share", "shoutbox",
 	"sidebar", "skyscraper", "sponsor", "shopping", "tags", "tool",
-	"widget", "hidden", "byline", "author", "caption", "newsletter",
+	"widget", "byline", "author", "caption", "newsletter",
 	"subscri", "social", NULL };
 static const char *const pos_sub[] = { "article", "body", "content", "entry",
 	"hentry", "h-entry", "main", "page", "post", "text", "blog", "story",
@@ -228,7 +229,7 @@ static const char *const boil_sub[] = { "comment", "disqus", "newsletter",
 	"article-tags", "post-tags", "entry-meta", "post-meta", "article-meta",
 	"print-", "rss", "agegate", NULL };
 static const char *const boil_tok[] = { "nav", "ad", "ads", "tags", "tag",
-	"share", "meta", "hidden", "hide", "print", "credit", "credits",
+	"share", "meta", "print", "credit", "credits",
 	"extra", "remark", "replies", "supplemental", "legends", "login",
 	"aside", "tools", "utility", "sr", "screen-reader", "visually",
 	"date", "time", "topics", "keywords", "categories", NULL };
@@ -364,6 +365,26 @@ mark(struct ctx *c, xmlNodePtr n)
 	if (v != NULL && (strcmp(v, "articleBody") == 0 || strcmp(v,
 	    "text") == 0))
 		x->flags |= F_MARK;
+	/* The page's own labels for its metadata are not its text. */
+	if (v != NULL && (strcmp(v, "datePublished") == 0 || strcmp(v,
+	    "dateModified") == 0 || strcmp(v, "author") == 0 ||
+	    strcmp(v, "publisher") == 0)) {
+		x->flags |= F_DROP;
+		return;
+	}
+	/* Tag links (rel=tag) label the page; they are not its text. */
+	if (t == T_A && (v = attr_value(n, "rel")) != NULL) {
+		char rel[64];
+		size_t i;
+
+		for (i = 0; v[i] != '\0' && i + 1 < sizeof(rel); i++)
+			rel[i] = (char)tolower((unsigned char)v[i]);
+		rel[i] = '\0';
+		if (has_token(rel, "tag") || has_token(rel, "category")) {
+			x->flags |= F_DROP;
+			return;
+		}
+	}
 	v = attr_value(n, "role");
 	if (v != NULL && strcmp(v, "main") == 0)
 		x->flags |= F_MARK;
@@ -434,6 +455,7 @@ add_up(struct ni *p, const struct ni *x)
 	p->nembed += x->nembed;
 	p->nhead += x->nhead;
 	p->quote += x->quote;
+	p->na += x->na;
 }
 
 /* Pass 2 for one element on the way up: its counts are complete. */
@@ -456,6 +478,17 @@ finish(struct ctx *c, xmlNodePtr n)
 		x->nhead += x->text;
 	if (x->tag == T_BLOCKQUOTE)
 		x->quote = x->text;
+	if (x->tag == T_A)
+		x->na++;
+	/*
+	 * Inline markup that is nothing but several links (a hover card, a
+	 * "more from" strip inside a sentence) is no part of the text.
+	 */
+	if (!is_block(x->tag) && x->tag != T_A && x->na >= 3 &&
+	    x->text >= 100 && x->link * 20 >= x->text * 19) {
+		x->flags |= F_GONE;
+		return;
+	}
 	/* An embedded quote (a tweet, say) is content whatever its box. */
 	if ((x->flags & F_BOILER) && x->quote * 2 >= x->text && x->text > 0 &&
 	    !(x->flags & F_COMMENTS))

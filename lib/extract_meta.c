@@ -14,6 +14,7 @@
 
 #include "diag.h"
 #include "extract_meta.h"
+#include "json.h"
 
 const char *const extract_meta_key[META_N] = {
 	"title", "author", "date", "date_modified", "lang", "description",
@@ -229,8 +230,11 @@ norm_date(const char *s, char *out)
 			q++;
 		mo = 0;
 		if (isdigit((unsigned char)*q)) {
-			while (isdigit((unsigned char)*q))
-				a = a * 10 + (*q++ - '0');
+			while (isdigit((unsigned char)*q)) {
+				if (a < 1000)	/* no overflow: 4 digits do */
+					a = a * 10 + (*q - '0');
+				q++;
+			}
 			d = a;
 			have_d = 1;
 			while (*q == ' ' || *q == '.' || *q == '-')
@@ -245,8 +249,11 @@ norm_date(const char *s, char *out)
 				q++;
 			if (isdigit((unsigned char)*q)) {
 				d = 0;
-				while (isdigit((unsigned char)*q))
-					d = d * 10 + (*q++ - '0');
+				while (isdigit((unsigned char)*q)) {
+					if (d < 1000)
+						d = d * 10 + (*q - '0');
+					q++;
+				}
 				have_d = 1;
 				while (isalpha((unsigned char)*q))
 					q++;	/* 5th */
@@ -435,6 +442,7 @@ ld_object(struct meta *m, jv o, int depth)
 static void
 ld_script(struct meta *m, xmlNodePtr n)
 {
+	char err[160];
 	struct buf b = BUF_INIT;
 	xmlNodePtr c;
 	jv v;
@@ -443,7 +451,12 @@ ld_script(struct meta *m, xmlNodePtr n)
 	for (c = n->children; c != NULL; c = c->next)
 		if (c->content != NULL)
 			buf_adds(&b, (const char *)c->content);
-	if (b.len > 0 && b.len < (1u << 24)) {
+	/*
+	 * Our own strict scanner first: libjq 1.6 leaks on some malformed
+	 * input, and what the scanner takes libjq can parse.
+	 */
+	if (b.len > 0 && b.len < (1u << 24) && json_validate(b.data, b.len,
+	    err, sizeof(err)) == 0) {
 		v = jv_parse_sized(b.data, (int)b.len);
 		if (jv_is_valid(v))
 			ld_object(m, v, 0);

@@ -140,4 +140,24 @@ test_expect_success 'an embedded post in a social box is kept' '
 	grep -q "car park this morning" text
 '
 
+test_expect_success 'tag links and the marked-up date and author are left out' '
+	page "" | sed "s|<p>The tide|<span itemprop=\"datePublished\">Monday, 22 January 2018</span><span itemprop=\"author\">Anna Berg</span><p>The tide|; s|centuries ago.</p>|centuries ago.</p><p>Filed: <a rel=\"tag\" href=/t/1>storm surges of the north</a>, <a rel=\"tag\" href=/t/2>coastal dikes and walls</a></p>|" >page.html &&
+	extract page.html >text &&
+	! grep -q "January\\|Anna Berg\\|coastal dikes and walls" text &&
+	grep -q "rises twice a day" text
+'
+
+test_expect_success 'a hover card of links inside a sentence is left out' '
+	page "" | sed "s|the water|the <span class=\"card\"><a href=/w>water</a><span><a href=/1>Water levels rise again along the coast this year</a> <a href=/2>Why the dikes need more money than planned</a> <a href=/3>Storm season: what to expect on the islands</a> <a href=/4>More</a></span></span>|" >page.html &&
+	extract page.html >text &&
+	grep -q "rises twice a day, and the water can come in" text &&
+	! grep -q "dikes need more money" text
+'
+
+test_expect_success 'a class that hides a label does not hide the article' '
+	page "" | sed "s|<div class=\"content\">|<div class=\"field field-label-hidden\">|" >page.html &&
+	extract page.html >text &&
+	test "$(grep -c . text)" -eq 3
+'
+
 test_done
