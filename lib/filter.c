@@ -150,8 +150,10 @@ progress_update(struct filter *f, int force)
 		snprintf(eta, sizeof(eta), ", eta %d:%02d",
 		    (int)(left / 60), (int)left % 60);
 	}
-	fprintf(stderr, "\r\033[K%s: %llu records, %.0f rec/s, %.1f MB%s",
-	    df_progname, f->n_in, rate, (double)bytes_read / 1e6, eta);
+	/* The first line starts clean, so it reads "prog: ..." in a log. */
+	fprintf(stderr, "%s%s: %llu records, %.0f rec/s, %.1f MB%s",
+	    progress_shown ? "\r\033[K" : "", df_progname, f->n_in, rate,
+	    (double)bytes_read / 1e6, eta);
 	progress_shown = 1;
 }
 

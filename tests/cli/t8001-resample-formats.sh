@@ -99,6 +99,23 @@ test_expect_success 'lossy formats: OGG Vorbis and MP3 decode and convert' '
 	jq -e ".duration >= 0.5 and .duration < 0.7" out.jsonl >/dev/null
 '
 
+test_expect_success 'Ogg Opus: pre-skip removed, the exact length' '
+	sox -D -n -r 48000 -c 1 -b 16 o48.wav synth 0.5 sine 440 vol 0.4 &&
+	sox -D -n -r 24000 -c 2 -b 16 o24.wav synth 0.5 sine 440 vol 0.4 &&
+	opusenc --quiet o48.wav o48.opus &&
+	opusenc --quiet o24.wav o24.opus &&
+	printf "%s\\n" "{\"audio\":\"o48.opus\"}" "{\"audio\":\"o24.opus\"}" \
+	    >in.jsonl &&
+	test_expect_code 0 df-resample --out-dir out in.jsonl >out.jsonl 2>err &&
+	test_must_be_empty err &&
+	jq -r "[.orig_format, .orig_sampling_rate, .orig_channels,
+	    .duration] | @tsv" out.jsonl >actual &&
+	printf "ogg/opus\\t48000\\t1\\t0.5\\nogg/opus\\t24000\\t2\\t0.5\\n" \
+	    >expect &&
+	test_cmp expect actual &&
+	test "$(soxi -s out/o48.wav)" = 8000
+'
+
 test_expect_success 'MP3 with a LAME gapless tag: delay and padding removed' '
 	sox -D -n -r 44100 -c 1 -b 16 g.wav synth 0.5 sine 440 vol 0.4 &&
 	lame --quiet g.wav g.mp3 &&
