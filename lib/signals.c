@@ -1495,7 +1495,10 @@ fineweb(struct sig_ctx *x, struct sig_result *r, struct buf *j)
 	jclose(j);
 }
 
-/* Syllables of the lowercased UTF-8 word w[0..n): hyphenation points + 1. */
+/*
+ * Syllables of the lowercased UTF-8 word w[0..n), NUL-terminated:
+ * hyphenation points + 1.
+ */
 static unsigned
 syllables(struct sig_ctx *x, const char *w, size_t n)
 {
@@ -1573,8 +1576,11 @@ ts_words(struct sig_ctx *x, size_t a, size_t b, size_t *syl, size_t limit)
 			if (t->len > 0) {
 				if (++nw == limit)
 					return nw;
-				if (syl != NULL)
+				if (syl != NULL) {
+					/* libhyphen reads it as a C string. */
+					t->data[t->len] = '\0';
 					*syl += syllables(x, t->data, t->len);
+				}
 				t->len = 0;
 			}
 			continue;
