@@ -120,6 +120,7 @@ worker_free(void *p)
 	buf_release(&w->html);
 	buf_release(&w->out);
 	buf_release(&w->tmp);
+	extract_result_release(&w->res);
 	free(w);
 }
 

@@ -43,20 +43,23 @@
 #include "robots.h"
 
 #define USAGE \
-"df-fetch [-hquV] [-j N] [--concurrency N] [--connect-timeout SECONDS]\n" \
-"                [--delay SECONDS] [--field PATH] [--ignore-robots]\n" \
+"df-fetch [-hquV] [-j N] [--changed-only] [--concurrency N]\n" \
+"                [--connect-timeout SECONDS] [--delay SECONDS] [--field PATH]\n" \
+"                [--ignore-robots]\n" \
 "                [--max-bytes BYTES] [--max-crawl-delay SECONDS]\n" \
 "                [--max-record BYTES] [--max-redirects N]\n" \
 "                [--max-retry-after SECONDS] [--mime LIST] [--per-host N]\n" \
 "                [--progress] [--rejects FILE] [--retries N]\n" \
-"                [--retry-wait SECONDS] [--robots-file FILE] [--stats FILE]\n" \
-"                [--strict] [--timeout SECONDS] [--user-agent AGENT]\n" \
+"                [--retry-wait SECONDS] [--robots-file FILE] [--state FILE]\n" \
+"                [--stats FILE] [--strict] [--timeout SECONDS]\n" \
+"                [--user-agent AGENT]\n" \
 "                [--where EXPR] [file ...]"
 
 #define HELP \
 "Fetch URLs politely: robots.txt, per-host spacing, retries, one record\n" \
 "per input URL in input order.\n" \
 "\n" \
+"      --changed-only    with --state: no record for a page unchanged (304)\n" \
 "      --concurrency N   transfers in flight over all hosts (default 64)\n" \
 "      --connect-timeout SECONDS  per connection (default 10)\n" \
 "      --delay SECONDS   least time between two requests to one host\n" \
@@ -78,13 +81,16 @@
 "      --retry-wait SECONDS  first backoff, doubled each time (default 1)\n" \
 "      --robots-file FILE  offline: answer for each URL whether FILE\n" \
 "                        allows it to --user-agent; no network\n" \
+"      --state FILE      keep ETag/Last-Modified there and ask conditionally\n" \
+"                        next time; resume an interrupted run\n" \
 "      --timeout SECONDS whole transfer, per attempt (default 30)\n" \
 "      --user-agent AGENT  User-Agent; its product token is the robots.txt\n" \
 "                        name (default df-fetch/" DF_VERSION ")\n" \
 FILTER_LONGOPTS_HELP
 
 enum {
-	OPT_CONCURRENCY = FILTER_OPT_LAST,
+	OPT_CHANGED_ONLY = FILTER_OPT_LAST,
+	OPT_CONCURRENCY,
 	OPT_CONNECT_TIMEOUT,
 	OPT_DELAY,
 	OPT_FIELD,
@@ -98,6 +104,7 @@ enum {
 	OPT_RETRIES,
 	OPT_RETRY_WAIT,
 	OPT_ROBOTS_FILE,
+	OPT_STATE,
 	OPT_TIMEOUT,
 	OPT_USER_AGENT
 };
@@ -108,6 +115,7 @@ static const struct option longopts[] = {
 	{ "delay", required_argument, NULL, OPT_DELAY },
 	{ "field", required_argument, NULL, OPT_FIELD },
 	{ "help", no_argument, NULL, 'h' },
+	{ "changed-only", no_argument, NULL, OPT_CHANGED_ONLY },
 	{ "ignore-robots", no_argument, NULL, OPT_IGNORE_ROBOTS },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "max-bytes", required_argument, NULL, OPT_MAX_BYTES },
@@ -123,6 +131,7 @@ static const struct option longopts[] = {
 	{ "retries", required_argument, NULL, OPT_RETRIES },
 	{ "retry-wait", required_argument, NULL, OPT_RETRY_WAIT },
 	{ "robots-file", required_argument, NULL, OPT_ROBOTS_FILE },
+	{ "state", required_argument, NULL, OPT_STATE },
 	{ "stats", required_argument, NULL, FILTER_OPT_STATS },
 	{ "strict", no_argument, NULL, FILTER_OPT_STRICT },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
@@ -143,6 +152,8 @@ static struct {
 	char **mime;
 	size_t nmime;
 	int quiet;
+	int changed_only;
+	const char *state_path;
 } opt;
 
 /* The output fields, in the order they are set. */
@@ -170,6 +181,10 @@ struct job {
 	struct job *next;	/* in its host's queue */
 	struct job *lprev, *lnext;	/* all live jobs */
 	int done;
+	int unchanged;		/* answered 304 */
+	char *if_etag, *if_lm;	/* validators from --state */
+	long status;		/* for --state */
+	char *etag, *lm;	/* validators received */
 	/* The result: each field's JSON text, or none. */
 	struct buf val[NFIELD];
 	unsigned char has[NFIELD];
@@ -181,7 +196,8 @@ struct host {
 	struct job *qhead, *qtail;
 	int inflight;
 	int robots_state;	/* ROBOTS_* */
-	int robots_tries;
+	int robots_tries, robots_hops;
+	char *robots_url;	/* after a redirect; NULL: KEY/robots.txt */
 	struct robots *robots;
 	const char *robots_error;	/* error kind when robots failed */
 	char robots_detail[320];
@@ -203,6 +219,7 @@ struct xfer {
 	char *etag, *last_modified;
 	double t_start;
 	char errbuf[CURL_ERROR_SIZE];
+	struct curl_slist *hdrs;
 	struct xfer *xprev, *xnext;	/* all transfers in flight */
 };
 
@@ -478,11 +495,13 @@ set_body(struct job *j, const char *ctype, const char *p, size_t n)
 	if (n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
 		strcpy(cs, "utf-8");
 		p += 3, n -= 3;
-	} else if (n >= 2 && memcmp(p, "\xFE\xFF", 2) == 0)
+	} else if (n >= 2 && memcmp(p, "\xFE\xFF", 2) == 0) {
 		strcpy(cs, "utf-16be");
-	else if (n >= 2 && memcmp(p, "\xFF\xFE", 2) == 0)
+		p += 2, n -= 2;
+	} else if (n >= 2 && memcmp(p, "\xFF\xFE", 2) == 0) {
 		strcpy(cs, "utf-16le");
-	else if (cs[0] == '\0')
+		p += 2, n -= 2;
+	} else if (cs[0] == '\0')
 		sniff_charset(p, n, cs, sizeof(cs));
 	if (cs[0] == '\0')
 		strcpy(cs, utf8_valid_prefix(p, n) == n ? "utf-8" :
@@ -548,6 +567,10 @@ job_free(struct job *j)
 	if (j->cur != j->url)
 		free(j->cur);
 	free(j->url);
+	free(j->if_etag);
+	free(j->if_lm);
+	free(j->etag);
+	free(j->lm);
 	free(j);
 }
 
@@ -768,6 +791,7 @@ out:
 }
 
 static void engine_finish(struct job *j);
+static void state_start(void);
 
 /* Put j in the queue of its current URL's host (at the front: a retry or
  * a redirect hop goes before URLs that came later). */
@@ -861,10 +885,14 @@ on_header(char *p, size_t sz, size_t n, void *ud)
 		x->etag = x->last_modified = NULL;
 		return len;
 	}
-	if (len > 5 && strncasecmp(p, "etag:", 5) == 0)
-		slot = &x->etag, k = 5;
-	else if (len > 14 && strncasecmp(p, "last-modified:", 14) == 0)
-		slot = &x->last_modified, k = 14;
+	k = 0;
+	if (len > 5 && strncasecmp(p, "etag:", 5) == 0) {
+		slot = &x->etag;
+		k = 5;
+	} else if (len > 14 && strncasecmp(p, "last-modified:", 14) == 0) {
+		slot = &x->last_modified;
+		k = 14;
+	}
 	if (slot != NULL) {
 		while (k < len && (p[k] == ' ' || p[k] == '\t'))
 			k++;
@@ -888,7 +916,7 @@ on_header(char *p, size_t sz, size_t n, void *ud)
 static double
 spacing_margin(double delay)
 {
-	return delay > 0 ? fmin(0.02, delay * 0.05) : 0;
+	return delay > 0 ? fmin(0.02, delay * 0.1) : 0;
 }
 
 static void
@@ -908,6 +936,8 @@ xfer_start(struct host *h, struct job *j, double now)
 	x->easy = e;
 	if (j != NULL)
 		buf_adds(&url, j->cur);
+	else if (h->robots_url != NULL)
+		buf_adds(&url, h->robots_url);
 	else
 		buf_addf(&url, "%s/robots.txt", h->key);
 	curl_easy_setopt(e, CURLOPT_URL, url.data);
@@ -930,13 +960,26 @@ xfer_start(struct host *h, struct job *j, double now)
 	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME,
 	    (long)(opt.timeout < 30 ? ceil(opt.timeout) : 30));
 	if (j == NULL) {
-		/* robots.txt: redirects followed, five at most (RFC 9309). */
-		curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
-		curl_easy_setopt(e, CURLOPT_MAXREDIRS, 5L);
 		h->robots_state = ROBOTS_FETCHING;
 	} else {
 		j->attempts++;
 		j->tries++;
+		if (j->hops == 0 && (j->if_etag != NULL || j->if_lm != NULL)) {
+			/* A conditional request with what --state kept. */
+			struct buf hb = BUF_INIT;
+
+			if (j->if_etag != NULL) {
+				buf_addf(&hb, "If-None-Match: %s", j->if_etag);
+				x->hdrs = curl_slist_append(x->hdrs, hb.data);
+				buf_reset(&hb);
+			}
+			if (j->if_lm != NULL) {
+				buf_addf(&hb, "If-Modified-Since: %s", j->if_lm);
+				x->hdrs = curl_slist_append(x->hdrs, hb.data);
+			}
+			buf_release(&hb);
+			curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->hdrs);
+		}
 	}
 	x->xnext = xfers;
 	if (xfers != NULL)
@@ -965,6 +1008,7 @@ xfer_free(struct xfer *x)
 		x->xnext->xprev = x->xprev;
 	curl_multi_remove_handle(multi, x->easy);
 	curl_easy_cleanup(x->easy);
+	curl_slist_free_all(x->hdrs);
 	buf_release(&x->body);
 	free(x->etag);
 	free(x->last_modified);
@@ -1047,9 +1091,25 @@ robots_done(struct xfer *x, CURLcode rc, long code, long retry_after,
 {
 	struct host *h = x->host;
 	double w, cd;
+	char *redir = NULL;
 
 	if (rc == CURLE_WRITE_ERROR && x->too_large)
 		rc = CURLE_OK;	/* the first 500 KiB are parsed */
+	/*
+	 * Redirects are followed by hand, five at most (RFC 9309 2.3.1.2),
+	 * each after the host's spacing.
+	 */
+	if (rc == CURLE_OK && code >= 300 && code < 400 &&
+	    h->robots_hops < 5 && curl_easy_getinfo(x->easy,
+	    CURLINFO_REDIRECT_URL, &redir) == CURLE_OK && redir != NULL &&
+	    (strncasecmp(redir, "http://", 7) == 0 ||
+	    strncasecmp(redir, "https://", 8) == 0)) {
+		h->robots_hops++;
+		free(h->robots_url);
+		h->robots_url = df_xstrdup(redir);
+		h->robots_state = ROBOTS_NONE;
+		return;
+	}
 	if (transient(rc, code) && h->robots_tries < opt.retries &&
 	    (w = retry_wait(h->robots_tries + 1, retry_after)) >= 0) {
 		h->robots_tries++;
@@ -1075,16 +1135,14 @@ robots_done(struct xfer *x, CURLcode rc, long code, long retry_after,
 			h->robots_error = "crawl-delay";
 			snprintf(h->robots_detail, sizeof(h->robots_detail),
 			    "Crawl-delay %g is over --max-crawl-delay", cd);
-		} else if (cd > h->delay) {
+		} else if (cd > h->delay)
 			h->delay = cd;
-			if (h->next_ok < x->t_start + cd)
-				h->next_ok = x->t_start + cd;
-		}
-	} else if (code >= 400 && code < 500 && code != 429) {
-		/* Unavailable: allow all (2.3.1.3). */
+	} else if ((code >= 400 && code < 500 && code != 429) ||
+	    (code >= 300 && code < 400)) {
+		/* Unavailable (or redirected too often): allow all. */
 		h->robots = robots_new_all(1);
 	} else {
-		/* 429, 5xx, or redirects beyond five: disallow all. */
+		/* 429 and 5xx: disallow all (2.3.1.4). */
 		h->robots = robots_new_all(0);
 		h->robots_error = "robots";
 		snprintf(h->robots_detail, sizeof(h->robots_detail),
@@ -1133,12 +1191,25 @@ page_done(struct xfer *x, CURLcode rc, long code, long retry_after,
 		return;
 	}
 	set_num(j, F_STATUS, code);
+	j->status = code;
 	curl_easy_getinfo(x->easy, CURLINFO_CONTENT_TYPE, &ct);
 	set_cstr(j, F_CONTENT_TYPE, ct);
-	if (x->etag != NULL)
-		set_cstr(j, F_ETAG, x->etag);
-	if (x->last_modified != NULL)
-		set_cstr(j, F_LAST_MODIFIED, x->last_modified);
+	free(j->etag);
+	free(j->lm);
+	j->etag = x->etag != NULL ? df_xstrdup(x->etag) : NULL;
+	j->lm = x->last_modified != NULL ? df_xstrdup(x->last_modified) : NULL;
+	if (code == 304) {
+		/* Unchanged since --state saw it: the validators it had. */
+		j->unchanged = 1;
+		if (j->etag == NULL && j->if_etag != NULL)
+			j->etag = df_xstrdup(j->if_etag);
+		if (j->lm == NULL && j->if_lm != NULL)
+			j->lm = df_xstrdup(j->if_lm);
+	}
+	if (j->etag != NULL)
+		set_cstr(j, F_ETAG, j->etag);
+	if (j->lm != NULL)
+		set_cstr(j, F_LAST_MODIFIED, j->lm);
 	if (code >= 300 && code < 400 && code != 304 &&
 	    curl_easy_getinfo(x->easy, CURLINFO_REDIRECT_URL, &redir) ==
 	    CURLE_OK && redir != NULL) {
@@ -1172,8 +1243,8 @@ static void
 xfer_done(CURLMsg *m, double now)
 {
 	struct xfer *x = NULL;
-	curl_off_t ra = 0, pre = 0;
-	long code = 0;
+	curl_off_t ra = 0, pre = 0, first = 0;
+	long code = 0, nconn = 0;
 	CURLcode rc = m->data.result;
 	double sent;
 
@@ -1181,15 +1252,10 @@ xfer_done(CURLMsg *m, double now)
 	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &code);
 	curl_easy_getinfo(x->easy, CURLINFO_RETRY_AFTER, &ra);
 	curl_easy_getinfo(x->easy, CURLINFO_PRETRANSFER_TIME_T, &pre);
+	curl_easy_getinfo(x->easy, CURLINFO_STARTTRANSFER_TIME_T, &first);
+	curl_easy_getinfo(x->easy, CURLINFO_NUM_CONNECTS, &nconn);
 	x->host->inflight--;
 	active--;
-	/*
-	 * Spacing counts from when the request went out, plus a margin for
-	 * the time it takes to arrive.
-	 */
-	sent = x->t_start + (double)pre / 1e6 + spacing_margin(x->host->delay);
-	if (x->host->next_ok < sent + x->host->delay)
-		x->host->next_ok = sent + x->host->delay;
 	pthread_mutex_lock(&mu);
 	n_bytes += x->body.len;
 	pthread_mutex_unlock(&mu);
@@ -1197,6 +1263,18 @@ xfer_done(CURLMsg *m, double now)
 		robots_done(x, rc, code, (long)ra, now);
 	else
 		page_done(x, rc, code, (long)ra, now);
+	/*
+	 * Spacing counts from when the request went out (with the delay a
+	 * Crawl-delay may just have raised), plus a margin for the time it
+	 * takes to arrive.  On a new connection the server may take a while
+	 * to read it (a thread to start, a TLS handshake): count from when
+	 * its answer began, when it surely had the request.
+	 */
+	if (nconn > 0 && first > 0)
+		pre = first;	/* a new connection: when the answer began */
+	sent = x->t_start + (double)pre / 1e6 + spacing_margin(x->host->delay);
+	if (x->host->next_ok < sent + x->host->delay)
+		x->host->next_ok = sent + x->host->delay;
 	host_pending(x->host);
 	xfer_free(x);
 }
@@ -1308,6 +1386,7 @@ engine_start(void *arg)
 	(void)arg;
 	if (offline_robots != NULL)
 		return;
+	state_start();
 	multi = curl_multi_init();
 	if (multi == NULL)
 		die("cannot start libcurl");
@@ -1345,11 +1424,275 @@ engine_stop(void)
 		while ((h = htab[i]) != NULL) {
 			htab[i] = h->hnext;
 			robots_free(h->robots);
+			free(h->robots_url);
 			free(h->key);
 			free(h);
 		}
 	free(htab);
 	free(pending);
+}
+
+
+/*
+ * --state FILE: what earlier runs learnt of each URL (its validators),
+ * kept as a journal of JSON lines.  A run starts with a header line
+ * {"run":ID,"started":TIME}, appends one line per record it writes, and
+ * when it ends cleanly rewrites the file compacted with {"run":ID,
+ * "complete":true} at the end.  A run that finds the last run incomplete
+ * resumes it: URLs that run already wrote are not fetched again.
+ */
+struct sentry {
+	char *url, *etag, *lm;
+	long status;
+	int run;		/* ordinal of the run that wrote it last */
+	struct sentry *next;
+};
+
+static struct sentry **stab;
+static size_t scap, scount;
+static int state_runs, state_complete, state_resuming;
+static char state_id[64];
+static FILE *journal;
+
+static struct sentry *
+state_find(const char *url, int add)
+{
+	struct sentry *e, **nt;
+	size_t i, k, ncap;
+
+	if (scap > 0)
+		for (e = stab[hash_str(url) & (scap - 1)]; e != NULL;
+		    e = e->next)
+			if (strcmp(e->url, url) == 0)
+				return e;
+	if (!add)
+		return NULL;
+	if (scount + 1 > scap / 2) {
+		ncap = scap ? 2 * scap : 1024;
+		nt = df_xcalloc(ncap, sizeof(*nt));
+		for (i = 0; i < scap; i++)
+			while ((e = stab[i]) != NULL) {
+				stab[i] = e->next;
+				k = hash_str(e->url) & (ncap - 1);
+				e->next = nt[k];
+				nt[k] = e;
+			}
+		free(stab);
+		stab = nt;
+		scap = ncap;
+	}
+	e = df_xcalloc(1, sizeof(*e));
+	e->url = df_xstrdup(url);
+	k = hash_str(url) & (scap - 1);
+	e->next = stab[k];
+	stab[k] = e;
+	scount++;
+	return e;
+}
+
+static char *
+jv_str_dup(jv v, const char *key)
+{
+	jv m = jv_object_get(jv_copy(v), jv_string(key));
+	char *s = NULL;
+
+	if (jv_get_kind(m) == JV_KIND_STRING)
+		s = df_xstrdup(jv_string_value(m));
+	jv_free(m);
+	return s;
+}
+
+static void
+state_load(const char *path)
+{
+	FILE *fp = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	unsigned long lineno = 0;
+	struct sentry *e;
+	jv v, m;
+	char *url;
+
+	if (fp == NULL) {
+		if (errno == ENOENT)
+			return;	/* a first run */
+		die_errno("%s", path);
+	}
+	while ((n = getline(&line, &cap, fp)) > 0) {
+		lineno++;
+		v = jv_parse_sized(line, (int)n);
+		if (jv_get_kind(v) != JV_KIND_OBJECT)
+			die("%s:%lu: not a df-fetch state line", path, lineno);
+		if ((url = jv_str_dup(v, "url")) != NULL) {
+			e = state_find(url, 1);
+			free(url);
+			m = jv_object_get(jv_copy(v), jv_string("status"));
+			e->status = jv_get_kind(m) == JV_KIND_NUMBER ?
+			    (long)jv_number_value(m) : 0;
+			jv_free(m);
+			/* A failed fetch keeps the validators it had. */
+			if (e->status == 200 || e->run == 0) {
+				free(e->etag);
+				free(e->lm);
+				e->etag = jv_str_dup(v, "etag");
+				e->lm = jv_str_dup(v, "last_modified");
+			}
+			e->run = state_runs;
+		} else {
+			m = jv_object_get(jv_copy(v), jv_string("complete"));
+			if (jv_get_kind(m) == JV_KIND_TRUE)
+				state_complete = 1;
+			else if ((url = jv_str_dup(v, "run")) != NULL) {
+				state_runs++;
+				state_complete = 0;
+				snprintf(state_id, sizeof(state_id), "%s", url);
+				free(url);
+			}
+			jv_free(m);
+		}
+		jv_free(v);
+	}
+	if (ferror(fp))
+		die_errno("%s", path);
+	free(line);
+	fclose(fp);
+	state_resuming = state_runs > 0 && !state_complete;
+}
+
+static void
+state_line_buf(struct buf *b, const char *url, const char *etag,
+    const char *lm, long status)
+{
+	buf_adds(b, "{\"url\":");
+	json_string_encode(b, url, strlen(url));
+	buf_adds(b, ",\"etag\":");
+	if (etag != NULL)
+		json_string_encode(b, etag, strlen(etag));
+	else
+		buf_adds(b, "null");
+	buf_adds(b, ",\"last_modified\":");
+	if (lm != NULL)
+		json_string_encode(b, lm, strlen(lm));
+	else
+		buf_adds(b, "null");
+	buf_addf(b, ",\"status\":%ld}\n", status);
+}
+
+static void
+state_line(FILE *fp, const char *url, const char *etag, const char *lm,
+    long status)
+{
+	struct buf b = BUF_INIT;
+
+	state_line_buf(&b, url, etag, lm, status);
+	if (fwrite(b.data, 1, b.len, fp) != b.len)
+		die_errno("%s", opt.state_path);
+	buf_release(&b);
+}
+
+/* Journal lines of records written but not yet flushed to stdout. */
+static struct buf journal_pending;
+
+/* The loop wrote a batch: its records go in the journal now. */
+static void
+state_committed(void *arg)
+{
+	(void)arg;
+	if (journal == NULL || journal_pending.len == 0)
+		return;
+	if (fwrite(journal_pending.data, 1, journal_pending.len, journal) !=
+	    journal_pending.len || fflush(journal) != 0)
+		die_errno("%s", opt.state_path);
+	buf_reset(&journal_pending);
+}
+
+static void
+state_start(void)
+{
+	char ts[32];
+
+	if (opt.state_path == NULL)
+		return;
+	iso_now(ts, sizeof(ts));
+	journal = fopen(opt.state_path, "a");
+	if (journal == NULL)
+		die_errno("%s", opt.state_path);
+	if (!state_resuming) {
+		snprintf(state_id, sizeof(state_id), "%s-%ld", ts,
+		    (long)getpid());
+		state_runs++;
+		fprintf(journal, "{\"run\":\"%s\",\"started\":\"%s\"}\n",
+		    state_id, ts);
+	}
+	if (fflush(journal) != 0)
+		die_errno("%s", opt.state_path);
+}
+
+/* A record was written for j: journal what it learnt.  Main thread. */
+static void
+state_record(struct job *j)
+{
+	struct sentry *e;
+
+	if (journal == NULL || strncasecmp(j->url, "http", 4) != 0)
+		return;
+	state_line_buf(&journal_pending, j->url, j->etag, j->lm, j->status);
+	pthread_mutex_lock(&mu);
+	e = state_find(j->url, 1);
+	if (j->status == 200 || j->status == 304 || e->run == 0) {
+		free(e->etag);
+		free(e->lm);
+		e->etag = j->etag != NULL ? df_xstrdup(j->etag) : NULL;
+		e->lm = j->lm != NULL ? df_xstrdup(j->lm) : NULL;
+	}
+	e->status = j->status;
+	e->run = state_runs;
+	pthread_mutex_unlock(&mu);
+}
+
+/* At a clean end: the state rewritten, compacted, and marked complete. */
+static int
+state_finish(void *arg)
+{
+	struct sentry *e;
+	FILE *fp;
+	size_t i;
+
+	(void)arg;
+	if (journal == NULL)
+		return 0;
+	if (fclose(journal) != 0)
+		die_errno("%s", opt.state_path);
+	journal = NULL;
+	fp = filter_file_open(opt.state_path);
+	fprintf(fp, "{\"run\":\"%s\"}\n", state_id);
+	for (i = 0; i < scap; i++)
+		for (e = stab[i]; e != NULL; e = e->next)
+			state_line(fp, e->url, e->etag, e->lm, e->status);
+	fprintf(fp, "{\"run\":\"%s\",\"complete\":true}\n", state_id);
+	filter_file_commit(fp);
+	return 0;
+}
+
+static void
+state_free(void)
+{
+	struct sentry *e;
+	size_t i;
+
+	if (journal != NULL)
+		fclose(journal);
+	buf_release(&journal_pending);
+	for (i = 0; i < scap; i++)
+		while ((e = stab[i]) != NULL) {
+			stab[i] = e->next;
+			free(e->url);
+			free(e->etag);
+			free(e->lm);
+			free(e);
+		}
+	free(stab);
 }
 
 /* The record loop. */
@@ -1437,7 +1780,31 @@ fetch_record(struct rec *r, struct emit *o, void *wctx, struct df_err *e)
 	n = strlen(url);
 	while (n > 0 && isspace((unsigned char)url[n - 1]))
 		url[--n] = '\0';
-	j = df_xcalloc(1, sizeof(*j));
+	if (opt.state_path != NULL) {
+		struct sentry *se;
+		int done = 0;
+
+		pthread_mutex_lock(&mu);
+		se = state_find(url, 0);
+		if (se != NULL && state_resuming && se->run == state_runs)
+			done = 1;
+		pthread_mutex_unlock(&mu);
+		if (done) {
+			/* The interrupted run this one resumes wrote it. */
+			free(url);
+			emit_drop(o, r, "already-fetched", "written by the "
+			    "interrupted run this one resumes", NULL);
+			return 0;
+		}
+		j = df_xcalloc(1, sizeof(*j));
+		pthread_mutex_lock(&mu);
+		if (se != NULL && se->etag != NULL)
+			j->if_etag = df_xstrdup(se->etag);
+		if (se != NULL && se->lm != NULL)
+			j->if_lm = df_xstrdup(se->lm);
+		pthread_mutex_unlock(&mu);
+	} else
+		j = df_xcalloc(1, sizeof(*j));
 	j->url = url;
 	j->cur = url;
 	pthread_mutex_lock(&mu);
@@ -1476,6 +1843,8 @@ fetch_ordered(struct rec *r, const void *memo, size_t len, struct emit *o,
 	int f, n = 0, rc;
 
 	(void)arg;
+	if (len == 0)
+		return 0;	/* dropped by fetch_record */
 	if (len != sizeof(j))
 		die("internal error: bad memo");
 	memcpy(&j, memo, sizeof(j));
@@ -1496,7 +1865,13 @@ fetch_ordered(struct rec *r, const void *memo, size_t len, struct emit *o,
 			lens[n] = j->val[f].len;
 			n++;
 		}
-	rc = emit_set_fields(o, 0, r, n, fs, vals, lens, e);
+	state_record(j);
+	if (opt.changed_only && j->unchanged) {
+		emit_drop(o, r, "unchanged", "not modified since the last run",
+		    NULL);
+		rc = 0;
+	} else
+		rc = emit_set_fields(o, 0, r, n, fs, vals, lens, e);
 	job_free(j);
 	return rc;
 }
@@ -1612,6 +1987,12 @@ main(int argc, char *argv[])
 			    curl_version());
 			cli_close_stdout();
 			exit(0);
+		case OPT_CHANGED_ONLY:
+			opt.changed_only = 1;
+			break;
+		case OPT_STATE:
+			opt.state_path = optarg;
+			break;
 		case OPT_CONCURRENCY:
 			opt.concurrency = parse_int("--concurrency", optarg, 1,
 			    10000);
@@ -1695,6 +2076,12 @@ main(int argc, char *argv[])
 		die("internal error: %s", err);
 	if (robots_file != NULL)
 		read_robots_file(robots_file);
+	if (opt.changed_only && opt.state_path == NULL)
+		cli_bad("--changed-only goes with --state");
+	if (opt.state_path != NULL && robots_file != NULL)
+		cli_bad("--state and --robots-file go separately");
+	if (opt.state_path != NULL)
+		state_load(opt.state_path);
 	/* A record goes out as soon as it is done. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	srand((unsigned)(time(NULL) ^ getpid()));
@@ -1708,9 +2095,13 @@ main(int argc, char *argv[])
 		f.ordered = fetch_ordered;
 		f.start = engine_start;
 		f.stats_extra = fetch_stats;
+		f.finish = state_finish;
+		if (opt.state_path != NULL)
+			f.committed = state_committed;
 	}
 	rc = filter_run(&f, argc, argv);
 	engine_stop();
+	state_free();
 	robots_free(offline_robots);
 	field_release(&url_field);
 	field_release(&allowed_field);

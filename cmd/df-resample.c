@@ -26,6 +26,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -188,6 +189,7 @@ struct wctx {
 	int *ibuf;
 	short *sbuf;
 	unsigned counter;
+	struct audio_rs *rs;	/* the last resampler, kept for the next */
 };
 
 static void *
@@ -219,6 +221,7 @@ worker_free(void *p)
 	fbuf_release(&w->out);
 	free(w->ibuf);
 	free(w->sbuf);
+	audio_rs_free(w->rs);
 	free(w);
 }
 
@@ -241,6 +244,27 @@ struct job {
 	int pick;		/* channel taken (1-based), 0: mean or all */
 };
 
+/*
+ * libsndfile keeps the error of a failed open in one global: opens go
+ * one at a time, and the message is kept per thread.
+ */
+static pthread_mutex_t sf_mu = PTHREAD_MUTEX_INITIALIZER;
+static _Thread_local char sf_err[256];
+
+static SNDFILE *
+xsf_open(const char *path, int mode, SF_INFO *info, struct audio_mem *mem)
+{
+	SNDFILE *sf;
+
+	pthread_mutex_lock(&sf_mu);
+	sf = mem != NULL ? sf_open_virtual(&audio_mem_io, mode, info, mem) :
+	    sf_open(path, mode, info);
+	if (sf == NULL)
+		snprintf(sf_err, sizeof(sf_err), "%s", sf_strerror(NULL));
+	pthread_mutex_unlock(&sf_mu);
+	return sf;
+}
+
 /* libsndfile's message for a failed open, without its full stop. */
 static int
 open_error(struct df_err *e, const char *shown)
@@ -248,7 +272,7 @@ open_error(struct df_err *e, const char *shown)
 	char msg[256];
 	size_t n;
 
-	snprintf(msg, sizeof(msg), "%s", sf_strerror(NULL));
+	snprintf(msg, sizeof(msg), "%s", sf_err);
 	n = strlen(msg);
 	while (n > 0 && (msg[n - 1] == '.' || msg[n - 1] == '\n' ||
 	    msg[n - 1] == ' '))
@@ -296,9 +320,9 @@ src_open(struct job *j, const char *path, SF_INFO *info)
 	memset(info, 0, sizeof(*info));
 	if (j->from_bytes) {
 		j->mem.pos = 0;
-		return sf_open_virtual(&audio_mem_io, SFM_READ, info, &j->mem);
+		return xsf_open(NULL, SFM_READ, info, &j->mem);
 	}
-	return sf_open(path, SFM_READ, info);
+	return xsf_open(path, SFM_READ, info, NULL);
 }
 
 /* Mix n frames of in (ich channels) into out (oc channels). */
@@ -437,9 +461,20 @@ convert(struct resample *s, struct wctx *w, struct job *j, SNDFILE *in,
 	int rc = -1, resample = j->info.samplerate != s->rate;
 	static const float zeros[1024];
 
-	if (resample && (rs = audio_rs_new(s->engine, s->quality,
-	    j->info.samplerate, s->rate, j->oc, e)) == NULL)
-		return -1;
+	if (resample) {
+		/* The worker's last one, when it fits: no filter design. */
+		if (audio_rs_reuse(w->rs, s->engine, s->quality,
+		    j->info.samplerate, s->rate, j->oc))
+			rs = w->rs;
+		else {
+			audio_rs_free(w->rs);
+			rs = audio_rs_new(s->engine, s->quality,
+			    j->info.samplerate, s->rate, j->oc, e);
+		}
+		w->rs = NULL;
+		if (rs == NULL)
+			return -1;
+	}
 	fbuf_grow(&w->in, IN_BLOCK * (size_t)j->info.channels);
 	fbuf_grow(&w->mix, IN_BLOCK * oc);
 	w->out.len = 0;
@@ -513,7 +548,11 @@ convert(struct resample *s, struct wctx *w, struct job *j, SNDFILE *in,
 	}
 	rc = 0;
 out:
-	audio_rs_free(rs);
+	if (rs != NULL && rc == 0) {
+		audio_rs_free(w->rs);
+		w->rs = rs;
+	} else
+		audio_rs_free(rs);
 	w->out.len = 0;
 	return rc;
 }
@@ -677,7 +716,7 @@ usable_output(struct resample *s, struct job *j, const char *dest)
 	    ds.st_mtim.tv_nsec < j->st.st_mtim.tv_nsec))
 		return 0;
 	memset(&di, 0, sizeof(di));
-	if ((sf = sf_open(dest, SFM_READ, &di)) == NULL)
+	if ((sf = xsf_open(dest, SFM_READ, &di, NULL)) == NULL)
 		return 0;
 	ok = is_target(s, &di, j->oc) && di.frames > 0;
 	if (ok) {
@@ -859,6 +898,21 @@ plan(struct resample *s, struct job *j, struct df_err *e)
 	return 0;
 }
 
+/* The shortest decimal that reads back as d (0.2999375, not 0.299938). */
+static void
+shortest(struct buf *b, double d)
+{
+	char t[40];
+	int prec;
+
+	for (prec = 6; prec < 17; prec++) {
+		snprintf(t, sizeof(t), "%.*g", prec, d);
+		if (strtod(t, NULL) == d)
+			break;
+	}
+	buf_adds(b, t);
+}
+
 /* Format the output fields as JSON texts into w->json, NUL-separated. */
 static void
 facts(struct resample *s, struct wctx *w, struct job *j, const char *dest)
@@ -870,7 +924,7 @@ facts(struct resample *s, struct wctx *w, struct job *j, const char *dest)
 	buf_reset(&w->json);
 	if (dest != NULL) {
 		/* The value keeps the field's shape: path or {"path":..}. */
-		if (j->from_bytes || w->val.len == 1) {
+		if (j->from_bytes || j->as_object) {
 			buf_adds(&w->json, "{\"path\":");
 			jstr(&w->json, dest, strlen(dest));
 			buf_addc(&w->json, '}');
@@ -879,7 +933,8 @@ facts(struct resample *s, struct wctx *w, struct job *j, const char *dest)
 	}
 	buf_addc(&w->json, '\0');
 	buf_addf(&w->json, "%d%c%d%c", s->rate, 0, j->oc, 0);
-	buf_addf(&w->json, "%.6f%c", (double)j->target / s->rate, 0);
+	shortest(&w->json, (double)j->target / s->rate);
+	buf_addc(&w->json, '\0');
 	buf_addf(&w->json, "%d%c%d%c", j->info.samplerate, 0,
 	    j->info.channels, 0);
 	/* "wav/pcm16", "ogg/vorbis", "flac/pcm24"; MPEG as "mp3". */
@@ -989,9 +1044,9 @@ resample_record(struct rec *r, struct emit *o, void *wp, struct df_err *e)
 		SNDFILE *d;
 
 		memset(&di, 0, sizeof(di));
-		if ((d = sf_open(dest, SFM_READ, &di)) == NULL) {
+		if ((d = xsf_open(dest, SFM_READ, &di, NULL)) == NULL) {
 			df_err_set(e, "unreadable", "'%s': %s", dest,
-			    sf_strerror(NULL));
+			    sf_err);
 			goto out;
 		}
 		j.target = (uint64_t)di.frames;
@@ -1038,14 +1093,13 @@ resample_record(struct rec *r, struct emit *o, void *wp, struct df_err *e)
 			buf_reset(&w->tmp);
 			buf_addf(&w->tmp, "%s.df-tmp.%ld.%u", dest,
 			    (long)getpid(), w->counter++);
-			out = sf_open(w->tmp.data, SFM_WRITE, &oi);
+			out = xsf_open(w->tmp.data, SFM_WRITE, &oi, NULL);
 			made_tmp = out != NULL;
 		} else
-			out = sf_open_virtual(&audio_mem_io, SFM_WRITE, &oi,
-			    &om);
+			out = xsf_open(NULL, SFM_WRITE, &oi, &om);
 		if (out == NULL) {
 			df_err_set(e, "write-error", "'%s': %s", dest ? dest :
-			    "memory", sf_strerror(NULL));
+			    "memory", sf_err);
 			goto out;
 		}
 		if (dest != NULL) {
@@ -1121,8 +1175,14 @@ resample_ordered(struct rec *r, const void *memo, size_t len,
 
 	(void)len;
 	if (m[0] == MEMO_DROP) {
+		/* The loop keeps the reason's pointer: a static string. */
+		static const char *const reasons[] = { "silent", "too-short",
+		    "too-long" };
+
 		p = m + 1;
-		emit_drop(o, r, p, p + strlen(p) + 1, NULL);
+		for (i = 0; i < 2 && strcmp(p, reasons[i]) != 0; i++)
+			;
+		emit_drop(o, r, reasons[i], p + strlen(p) + 1, NULL);
 		return 0;
 	}
 	tmp = m + 1;

@@ -46,7 +46,9 @@ fbuf_shift(struct fbuf *b, size_t n)
 
 struct audio_rs {
 	enum audio_engine eng;
+	enum audio_quality q;
 	int ch;
+	double in_rate, out_rate;
 	double ratio;
 	soxr_t soxr;
 	SRC_STATE *src;
@@ -60,7 +62,10 @@ audio_rs_new(enum audio_engine eng, enum audio_quality q, double in_rate,
 	int err = 0;
 
 	rs->eng = eng;
+	rs->q = q;
 	rs->ch = ch;
+	rs->in_rate = in_rate;
+	rs->out_rate = out_rate;
 	rs->ratio = out_rate / in_rate;
 	if (eng == AUDIO_SOXR) {
 		soxr_io_spec_t io = soxr_io_spec(SOXR_FLOAT32_I,
@@ -97,6 +102,18 @@ audio_rs_new(enum audio_engine eng, enum audio_quality q, double in_rate,
 	return rs;
 }
 
+int
+audio_rs_reuse(struct audio_rs *rs, enum audio_engine eng,
+    enum audio_quality q, double in_rate, double out_rate, int ch)
+{
+	if (rs == NULL || rs->eng != eng || rs->q != q || rs->ch != ch ||
+	    rs->in_rate != in_rate || rs->out_rate != out_rate)
+		return 0;
+	if (rs->soxr != NULL)
+		return soxr_clear(rs->soxr) == NULL;
+	return src_reset(rs->src) == 0;
+}
+
 void
 audio_rs_free(struct audio_rs *rs)
 {
@@ -108,6 +125,8 @@ audio_rs_free(struct audio_rs *rs)
 		src_delete(rs->src);
 	free(rs);
 }
+
+static const float rs_zero[64];
 
 int
 audio_rs_process(struct audio_rs *rs, const float *in, size_t n, int last,
@@ -131,7 +150,8 @@ audio_rs_process(struct audio_rs *rs, const float *in, size_t n, int last,
 			SRC_DATA d;
 
 			memset(&d, 0, sizeof(d));
-			d.data_in = in;
+			/* libsamplerate wants an input pointer to flush. */
+			d.data_in = in != NULL ? in : rs_zero;
 			d.input_frames = (long)n;
 			d.data_out = out->data + out->len;
 			d.output_frames = (long)room;

@@ -46,6 +46,13 @@ struct audio_rs *audio_rs_new(enum audio_engine eng, enum audio_quality q,
 void audio_rs_free(struct audio_rs *rs);
 
 /*
+ * Whether rs was made for these settings; if so, make it ready for a
+ * fresh signal (cheaper than a new one: the filter is kept) and return 1.
+ */
+int audio_rs_reuse(struct audio_rs *rs, enum audio_engine eng,
+    enum audio_quality q, double in_rate, double out_rate, int ch);
+
+/*
  * Feed n frames of in (n may be 0); with last set, flush the engine.
  * Output frames are appended to out, delay-free: output frame k is the
  * signal at time k / out_rate.  Returns 0, or -1 with e set.

@@ -76,6 +76,7 @@ struct ctx {
 	struct ni *ni;
 	size_t nni, capni;
 	int relax;		/* ignore class/id boilerplate marks */
+	int comment_mode;	/* rendering the comment section */
 	const struct extract_opts *o;
 	const char *title;	/* metadata title, to spot the headline */
 	xmlNodePtr top;
@@ -84,13 +85,6 @@ struct ctx {
 	xmlNodePtr *comments;	/* comment sections */
 	size_t ncomments, capcomments;
 };
-
-static struct ni *
-info(xmlNodePtr n)
-{
-	(void)n;
-	return NULL;
-}
 
 #define NI(c, n) (&(c)->ni[(uintptr_t)(n)->_private - 1])
 #define HASNI(n) ((n)->type == XML_ELEMENT_NODE && (n)->_private != NULL)
@@ -849,6 +843,8 @@ found:
 	}
 }
 
+static int data_table(struct ctx *c, xmlNodePtr t);
+
 /* Readability's conditional cleaning: is this container boilerplate? */
 static int
 clean_away(struct ctx *c, xmlNodePtr n)
@@ -858,6 +854,8 @@ clean_away(struct ctx *c, xmlNodePtr n)
 	double ld, p, img, li, hd;
 	int weight = x->weight;
 
+	if (t == T_TABLE && data_table(c, n))
+		return weight < 0 || link_density(x) > 0.5;
 	if (!(t == T_DIV || t == T_SECTION || t == T_TABLE || t == T_UL ||
 	    t == T_OL || t == T_DL || t == T_FORM || t == T_HEADER ||
 	    t == T_CENTER))
@@ -914,6 +912,9 @@ struct out {
 	int item;		/* the open block is a list item */
 	int item_no;		/* its number in an ordered list, or 0 */
 	int tight;		/* the last block was a list item */
+	int last_quote;		/* quote depth of the last block */
+	int saved_item[32];	/* the item state outside each open list */
+	int saved_no[32];
 };
 
 static void
@@ -967,15 +968,20 @@ block_sep(struct out *w, int tight)
 {
 	int i;
 
-	if (w->b->len == 0)
+	if (w->b->len == 0) {
+		w->last_quote = w->quote;
 		return;
+	}
 	buf_addc(w->b, '\n');
 	if (!(tight && w->tight)) {
+		int q = w->quote < w->last_quote ? w->quote : w->last_quote;
+
 		if (w->md)
-			for (i = 0; i < w->quote; i++)
-				buf_adds(w->b, i + 1 < w->quote ? "> " : ">");
+			for (i = 0; i < q; i++)
+				buf_adds(w->b, i + 1 < q ? "> " : ">");
 		buf_addc(w->b, '\n');
 	}
+	w->last_quote = w->quote;
 }
 
 /* Escape what markdown would read as markup at a line start. */
@@ -1326,7 +1332,7 @@ skip_block(struct out *w, xmlNodePtr n)
 	    x->tag == T_SECTION || x->tag == T_DD || x->tag == T_DT ||
 	    is_heading(x->tag)) && ld >= 0.8)
 		return 1;
-	if (n != w->c->top && clean_away(c, n))
+	if (n != w->c->top && !c->comment_mode && clean_away(c, n))
 		return 1;
 	return 0;
 }
@@ -1355,16 +1361,15 @@ render(struct out *w, xmlNodePtr root)
 			else if (t == T_TABLE && data_table(c, n))
 				render_table(w, n);
 			else if (t == T_BR) {
-				if (w->line.len > 0) {
-					if (w->md)
-						flush(w);
-					else
-						line_add(w, " ");
-					if (!w->md) {
-						/* A line break in text. */
-						buf_addc(&w->line, '\n');
-						w->sp = 1;
-					}
+				if (w->line.len > 0 && w->md)
+					flush(w);
+				else if (w->line.len > 0) {
+					/* A line break in text. */
+					while (w->line.len > 0 &&
+					    w->line.data[w->line.len - 1] == ' ')
+						w->line.len--;
+					buf_addc(&w->line, '\n');
+					w->sp = 1;
 				}
 			} else if (t == T_CODE && w->md && n->children !=
 			    NULL) {
@@ -1378,8 +1383,13 @@ render(struct out *w, xmlNodePtr root)
 					w->heading = t - T_H1 + 1;
 				else if (t == T_BLOCKQUOTE)
 					w->quote++;
-				else if (t == T_UL || t == T_OL || t == T_DL)
+				else if (t == T_UL || t == T_OL || t == T_DL) {
+					if (w->list < 32) {
+						w->saved_item[w->list] = w->item;
+						w->saved_no[w->list] = w->item_no;
+					}
 					w->list++;
+				}
 				else if (t == T_LI || t == T_DD ||
 				    t == T_DT) {
 					w->item = 1;
@@ -1432,7 +1442,12 @@ up:
 				else if ((t == T_UL || t == T_OL ||
 				    t == T_DL) && w->list > 0) {
 					w->list--;
-					w->tight = 0;
+					if (w->list < 32) {
+						w->item = w->saved_item[w->list];
+						w->item_no = w->saved_no[w->list];
+					}
+					/* A nested list goes on tight. */
+					w->tight = w->list > 0;
 				} else if (t == T_LI || t == T_DD ||
 				    t == T_DT)
 					w->item = 0;
@@ -1518,24 +1533,27 @@ reset(struct ctx *c, xmlNodePtr root)
 static const char *const edge_phrases[] = { "subscribe", "newsletter",
 	"sign up", "signup", "click here", "follow us", "follow her",
 	"follow him", "follow me", "all rights reserved", "copyright",
-	"\xc2\xa9", "tell us what", "share this", "read more", "related:",
-	"advertisement", "have a tip", "may be reached at", "contact us",
-	"email us", "comments", "delivered to your inbox", "sponsored",
-	"posted in", "filed under", "tagged", "tags:", "more:", "see also",
-	NULL };
+	"\xc2\xa9", "tell us what", "share this", "have a tip",
+	"may be reached at", "contact us", "email us",
+	"delivered to your inbox", NULL };
+/* Words that give a box away only in a short line ("12 comments"). */
+static const char *const edge_short[] = { "comments", "read more",
+	"related", "advertisement", "sponsored", "posted in", "filed under",
+	"tagged", "tags", "more:", "see also", NULL };
 
 static int
 edge_boiler(const char *p, size_t n)
 {
 	char s[320];
-	size_t i;
+	size_t i, chars = extract_chars(p, n);
 
-	if (extract_chars(p, n) > 250)
+	if (chars > 250)
 		return 0;
 	for (i = 0; i < n && i + 1 < sizeof(s); i++)
 		s[i] = (char)tolower((unsigned char)p[i]);
 	s[i] = '\0';
-	return has_any(s, edge_phrases);
+	return has_any(s, edge_phrases) || (chars <= 60 && has_any(s,
+	    edge_short));
 }
 
 /*
@@ -1636,14 +1654,13 @@ extract_page(const char *html, size_t n, const char *url,
 	xmlNodePtr root;
 	size_t i;
 
-	(void)info;
 	if (n > INT32_MAX)
 		n = INT32_MAX;
 	doc = htmlReadMemory(html, (int)n, NULL, "UTF-8", HTML_PARSE_RECOVER |
 	    HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
 	    HTML_PARSE_COMPACT | HTML_PARSE_NOBLANKS);
 	if (doc == NULL)
-		return -1;
+		return n == 0 ? 0 : -1;	/* nothing at all is no content */
 	root = xmlDocGetRootElement(doc);
 	if (root == NULL) {
 		xmlFreeDoc(doc);
@@ -1672,25 +1689,24 @@ extract_page(const char *html, size_t n, const char *url,
 			buf_reset(&r->text);
 			buf_add(&r->text, ld.data, ld.len);
 		}
-		if (o->comments) {
-			reset(&c, root);
-			mark_and_count(&c, root);
-		}
 	}
 	if (o->comments) {
 		struct out w;
 
+		/* Counted again with no boilerplate marks honoured. */
+		c.relax = 1;
+		c.comment_mode = 1;
+		c.title = NULL;
+		reset(&c, root);
+		mark_and_count(&c, root);
 		find_comments(&c, root);
 		memset(&w, 0, sizeof(w));
 		w.c = &c;
 		w.b = &r->comments;
 		w.md = o->format == EXTRACT_MARKDOWN;
 		c.top = NULL;
-		for (i = 0; i < c.ncomments; i++) {
-			/* Render the section as if it were not boilerplate. */
-			NI(&c, c.comments[i])->flags &= ~(unsigned)F_GONE;
+		for (i = 0; i < c.ncomments; i++)
 			render(&w, c.comments[i]);
-		}
 		buf_release(&w.line);
 		free(w.blk);
 	}

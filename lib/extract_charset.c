@@ -186,6 +186,14 @@ canonical(const char *label, char *tmp, size_t tmpsz)
 	if (U_FAILURE(st) || c == NULL)
 		return NULL;
 	name = ucnv_getName(c, &st);
+	if (U_SUCCESS(st) && name != NULL) {
+		/* The IANA name, when it has one (KOI8-R, not ibm-878). */
+		UErrorCode st2 = U_ZERO_ERROR;
+		const char *iana = ucnv_getStandardName(name, "IANA", &st2);
+
+		if (U_SUCCESS(st2) && iana != NULL)
+			name = iana;
+	}
 	if (U_FAILURE(st) || name == NULL || strlen(name) + 1 > tmpsz) {
 		ucnv_close(c);
 		return NULL;

@@ -106,7 +106,14 @@ extract_node_text(xmlNodePtr root, struct buf *b)
 
 /* The metadata as candidates are found: first one in wins per field. */
 struct meta {
-	char *v[META_N];
+	char *v[META_N];	/* the answer */
+	/*
+	 * Candidates by trust while the page is read: JSON-LD, then
+	 * meta tags by their exact names, then by the shape of the name.
+	 */
+	char *t[3][META_N];
+	int tier;
+	int merged;
 	char *title_tag;	/* <title> */
 	char *h1;		/* the first <h1> */
 	char *time_el;		/* the first <time datetime> */
@@ -118,8 +125,9 @@ static void
 set(struct meta *m, int k, const char *s)
 {
 	struct buf b = BUF_INIT;
+	char **slot = m->merged ? &m->v[k] : &m->t[m->tier][k];
 
-	if (m->v[k] != NULL || s == NULL)
+	if (*slot != NULL || s == NULL)
 		return;
 	buf_adds(&b, s);
 	extract_squeeze(&b);
@@ -127,7 +135,7 @@ set(struct meta *m, int k, const char *s)
 		buf_release(&b);
 		return;
 	}
-	m->v[k] = buf_detach(&b, NULL);
+	*slot = buf_detach(&b, NULL);
 }
 
 static int
@@ -284,7 +292,7 @@ set_date(struct meta *m, int k, const char *s)
 {
 	char d[64];
 
-	if (m->v[k] == NULL && s != NULL && norm_date(s, d))
+	if (s != NULL && norm_date(s, d))
 		set(m, k, d);
 }
 
@@ -431,6 +439,7 @@ ld_script(struct meta *m, xmlNodePtr n)
 	xmlNodePtr c;
 	jv v;
 
+	m->tier = 0;
 	for (c = n->children; c != NULL; c = c->next)
 		if (c->content != NULL)
 			buf_adds(&b, (const char *)c->content);
@@ -472,6 +481,7 @@ meta_tag(struct meta *m, xmlNodePtr n)
 		return;
 	}
 	key = k;
+	m->tier = 1;
 	if (strcasecmp(key, "og:title") == 0 || strcasecmp(key,
 	    "twitter:title") == 0 || strcasecmp(key, "headline") == 0 ||
 	    strcasecmp(key, "dc.title") == 0 || strcasecmp(key,
@@ -528,6 +538,24 @@ meta_tag(struct meta *m, xmlNodePtr n)
 	else if (strcasecmp(key, "og:locale") == 0 || strcasecmp(key,
 	    "language") == 0 || strcasecmp(key, "dc.language") == 0)
 		set(m, META_LANG, c);
+	else {
+		/* Names that only look like dates: sn-post-date, pub_time. */
+		char low[64];
+		size_t i;
+
+		for (i = 0; key[i] != '\0' && i + 1 < sizeof(low); i++)
+			low[i] = (char)tolower((unsigned char)key[i]);
+		low[i] = '\0';
+		m->tier = 2;
+		if (strstr(low, "modif") != NULL || strstr(low, "updat") !=
+		    NULL)
+			set_date(m, META_DATE_MODIFIED, c);
+		else if ((strstr(low, "date") != NULL || strstr(low,
+		    "publish") != NULL || strstr(low, "pub_time") != NULL) &&
+		    strstr(low, "expir") == NULL && strstr(low, "valid") ==
+		    NULL)
+			set_date(m, META_DATE, c);
+	}
 	xmlFree(k);
 	xmlFree(c);
 }
@@ -588,41 +616,77 @@ fix_lang(char *s)
 	}
 }
 
+/* s lowercased with only its letters and digits (ASCII), into out. */
+static void
+alnum_lower(const char *s, size_t n, char *out, size_t outsz)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n && s[i] != '\0' && k + 1 < outsz; i++)
+		if (isalnum((unsigned char)s[i]) || (unsigned char)s[i] >= 0x80)
+			out[k++] = (char)tolower((unsigned char)s[i]);
+	out[k] = '\0';
+}
+
+/*
+ * Whether part[0..n) of a title names the site: the site name, or the
+ * host of the URL ("Coast News" for coastnews.com).
+ */
+static int
+names_site(const char *part, size_t n, const char *site, const char *url)
+{
+	char a[256], b[256];
+	const char *h, *e;
+
+	alnum_lower(part, n, a, sizeof(a));
+	if (strlen(a) < 3)
+		return 0;
+	if (site != NULL) {
+		alnum_lower(site, strlen(site), b, sizeof(b));
+		if (strcmp(a, b) == 0)
+			return 1;
+	}
+	if (url == NULL || (h = strstr(url, "://")) == NULL)
+		return 0;
+	h += 3;
+	if (strncmp(h, "www.", 4) == 0)
+		h += 4;
+	e = h + strcspn(h, "/:?#");
+	alnum_lower(h, (size_t)(e - h), b, sizeof(b));
+	return strncmp(b, a, strlen(a)) == 0;
+}
+
 /*
  * Remove a site name glued to a title: "Headline | Site",
- * "Headline - Site", "Site: Headline" stay as they are unless the site
- * name is known.
+ * "Headline - Site", "Site: Headline", when the part cut off names the
+ * site (its name or its host).
  */
 static void
-strip_site(char *t, const char *site)
+strip_site(char *t, const char *site, const char *url)
 {
 	static const char *const sep[] = { " | ", " - ", " \xE2\x80\x93 ",
-	    " \xE2\x80\x94 ", " :: ", " \xC2\xBB ", " \xE2\x80\xA2 " };
-	size_t i, tl = strlen(t), sl;
-	char *p;
+	    " \xE2\x80\x94 ", " :: ", " \xC2\xBB ", " \xE2\x80\xA2 ",
+	    ": " };
+	size_t i, tl = strlen(t), k;
+	char *p, *last, *q;
 
-	if (site == NULL)
-		return;
-	sl = strlen(site);
 	for (i = 0; i < sizeof(sep) / sizeof(sep[0]); i++) {
+		k = strlen(sep[i]);
 		p = strstr(t, sep[i]);
 		if (p == NULL)
 			continue;
+		last = p;
+		while ((q = strstr(last + 1, sep[i])) != NULL)
+			last = q;
 		/* Suffix: keep what is before the last separator. */
-		{
-			char *last = p, *q;
-
-			while ((q = strstr(last + 1, sep[i])) != NULL)
-				last = q;
-			if (strncasecmp(last + strlen(sep[i]), site, sl) == 0 &&
-			    last + strlen(sep[i]) + sl == t + tl) {
-				*last = '\0';
-				return;
-			}
+		if (i + 1 < sizeof(sep) / sizeof(sep[0]) && names_site(last + k,
+		    tl - (size_t)(last + k - t), site, url)) {
+			*last = '\0';
+			return;
 		}
-		if ((size_t)(p - t) == sl && strncasecmp(t, site, sl) == 0) {
-			memmove(t, p + strlen(sep[i]), tl - (size_t)(p - t) -
-			    strlen(sep[i]) + 1);
+		/* Prefix: keep what is after the first. */
+		if (names_site(t, (size_t)(p - t), site, url)) {
+			memmove(t, p + k, tl - (size_t)(p - t) - k + 1);
 			return;
 		}
 	}
@@ -687,9 +751,9 @@ extract_meta(htmlDocPtr doc, const char *url, struct extract_result *r,
 				if (rel != NULL && strcasecmp(rel,
 				    "canonical") == 0) {
 					a = extract_attr(n, "href");
-					if (a != NULL && m.v[META_CANONICAL_URL]
+					if (a != NULL && m.t[1][META_CANONICAL_URL]
 					    == NULL && *a != '\0')
-						m.v[META_CANONICAL_URL] =
+						m.t[1][META_CANONICAL_URL] =
 						    resolve(a, url);
 					xmlFree(a);
 				}
@@ -711,6 +775,7 @@ extract_meta(htmlDocPtr doc, const char *url, struct extract_result *r,
 
 					if (d == NULL)
 						d = extract_attr(n, "content");
+					m.tier = 1;
 					set_date(&m, META_DATE, d);
 					xmlFree(d);
 				}
@@ -728,15 +793,53 @@ extract_meta(htmlDocPtr doc, const char *url, struct extract_result *r,
 			break;
 		n = n->next;
 	}
+	/*
+	 * The most trusted candidate of each field; but the site's own
+	 * og:site_name before a JSON-LD publisher, and a title that is the
+	 * page's <h1> before one that is not.
+	 */
+	for (k = 0; k < 3; k++)
+		if (m.t[k][META_SITE_NAME] != NULL && strncmp(
+		    m.t[k][META_SITE_NAME], "http", 4) == 0) {
+			free(m.t[k][META_SITE_NAME]);	/* a URL, not a name */
+			m.t[k][META_SITE_NAME] = NULL;
+		}
+	if (m.t[1][META_SITE_NAME] != NULL) {
+		free(m.t[0][META_SITE_NAME]);
+		m.t[0][META_SITE_NAME] = NULL;
+	}
+	if (m.h1 != NULL) {
+		int t;
+
+		for (t = 0; t < 3; t++)
+			if (m.t[t][META_TITLE] != NULL &&
+			    strcasecmp(m.t[t][META_TITLE], m.h1) == 0) {
+				m.v[META_TITLE] = m.t[t][META_TITLE];
+				m.t[t][META_TITLE] = NULL;
+				break;
+			}
+	}
+	for (k = 0; k < META_N; k++) {
+		int t;
+
+		for (t = 0; t < 3; t++) {
+			if (m.v[k] == NULL)
+				m.v[k] = m.t[t][k];
+			else
+				free(m.t[t][k]);
+			m.t[t][k] = NULL;
+		}
+	}
+	m.merged = 1;
 	url_date(&m, url);
 	if (m.v[META_TITLE] == NULL) {
 		if (m.title_tag != NULL) {
-			strip_site(m.title_tag, m.v[META_SITE_NAME]);
+			strip_site(m.title_tag, m.v[META_SITE_NAME], url);
 			set(&m, META_TITLE, m.title_tag);
 		} else
 			set(&m, META_TITLE, m.h1);
 	} else
-		strip_site(m.v[META_TITLE], m.v[META_SITE_NAME]);
+		strip_site(m.v[META_TITLE], m.v[META_SITE_NAME], url);
 	set(&m, META_DATE, m.time_el);
 	set(&m, META_DATE, m.url_date);
 	if (m.v[META_DATE_MODIFIED] != NULL && m.v[META_DATE] != NULL &&

@@ -957,6 +957,12 @@ batch_commit(struct filter *f, struct worker *w0, struct batch *b)
 	f->n_rejected += b->nrej;
 	for (i = 0; i < b->nrc; i++)
 		totals_add(b->rc[i].reason, b->rc[i].n);
+	if (f->committed != NULL) {
+		for (c = 0; c < f->nchan; c++)
+			if (f->chan[c] != NULL && fflush(f->chan[c]) != 0)
+				write_buf(f, c, &b->out[c]);
+		f->committed(f->arg);
+	}
 	progress_update(f, 0);
 	return b->nerr;
 }

@@ -148,6 +148,12 @@ struct filter {
 	 * to create output folders, so a missing operand leaves nothing.
 	 */
 	void (*start)(void *arg);
+	/*
+	 * Optional: after each batch of records is written and flushed, in
+	 * input order (a program keeping a journal of what it wrote, such
+	 * as df-fetch --state, records it here).  Main thread.
+	 */
+	void (*committed)(void *arg);
 	/* At the end of input, before stats; returns 0 or -1 (exit 1). */
 	int (*finish)(void *arg);
 	/* Extra members for the --stats object ("\"k\":v,..."), or none. */
@@ -175,7 +181,8 @@ struct filter {
 	 * ordered phase runs (0: none, the default).  For a program whose
 	 * per-record function starts work that the ordered phase waits
 	 * for (network requests, llm.h), so the work of later records
-	 * overlaps the wait.  The oldest batch goes anyway when the input
+	 * overlaps the wait.  With -j 1 they have run by then; with -j N
+	 * they are handed to the workers, which run them meanwhile.  The oldest batch goes anyway when the input
 	 * has nothing more to read right now, so interactive use is not
 	 * held up.
 	 */

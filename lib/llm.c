@@ -262,7 +262,7 @@ llm_prices_get(const struct llm_prices *p, const char *model, double *in,
 	m = df_xstrdup(slash != NULL ? slash + 1 : model);
 	n = strlen(m);
 	rc = -1;
-	if (n > 11 && m[n - 11] == '-' && m[n - 8] == '-' && m[n - 3] == '-') {
+	if (n > 11 && m[n - 11] == '-' && m[n - 6] == '-' && m[n - 3] == '-') {
 		m[n - 11] = '\0';
 		rc = prices_find(p, m, in, out);
 	} else if (n > 9 && m[n - 9] == '-' &&
@@ -1965,7 +1965,7 @@ finish_transfer(struct llm *L, CURL *e, CURLcode res)
 		    c->resp.len, &pt, &ct, err, sizeof(err));
 		if (prc == -1) {
 			snprintf(c->lasterr, sizeof(c->lasterr), "bad reply: "
-			    "%s", err);
+			    "%.200s", err);
 			retry_or_fail(L, c, "bad-reply", now);
 			return;
 		}
@@ -2007,7 +2007,7 @@ finish_transfer(struct llm *L, CURL *e, CURLcode res)
 	}
 	error_message(c->resp.data ? c->resp.data : "", c->resp.len, err,
 	    sizeof(err));
-	snprintf(c->lasterr, sizeof(c->lasterr), "HTTP %ld%s%s", status,
+	snprintf(c->lasterr, sizeof(c->lasterr), "HTTP %ld%s%.200s", status,
 	    *err ? ": " : "", err);
 	if (status == 429 && is_quota(c->resp.data ? c->resp.data : "",
 	    c->resp.len)) {
@@ -2082,14 +2082,29 @@ paced_start(struct llm *L, struct llm_call *c, double now)
 	start_request(L, c, now);
 }
 
+/* Drive the transfers; returns how many ended. */
+static int
+perform(struct llm *L)
+{
+	CURLMsg *msg;
+	int n, left, ended = 0;
+
+	curl_multi_perform(L->multi, &n);
+	while ((msg = curl_multi_info_read(L->multi, &left)) != NULL)
+		if (msg->msg == CURLMSG_DONE) {
+			finish_transfer(L, msg->easy_handle, msg->data.result);
+			ended++;
+		}
+	return ended;
+}
+
 static void *
 driver_main(void *arg)
 {
 	struct llm *L = arg;
 	struct llm_call *c, **pp, *in;
-	CURLMsg *msg;
 	double now, when, next;
-	int n, left, closing;
+	int n, closing;
 	const char *stopped;
 
 	for (;;) {
@@ -2157,11 +2172,12 @@ driver_main(void *arg)
 				break;
 			continue;
 		}
-		curl_multi_perform(L->multi, &n);
-		while ((msg = curl_multi_info_read(L->multi, &left)) != NULL)
-			if (msg->msg == CURLMSG_DONE)
-				finish_transfer(L, msg->easy_handle,
-				    msg->data.result);
+		/*
+		 * Transfers that ended free a slot: start the next request
+		 * before waiting again.
+		 */
+		if (perform(L))
+			continue;
 		pthread_mutex_lock(&L->mu);
 		n = L->in_head != NULL;
 		pthread_mutex_unlock(&L->mu);
@@ -2175,12 +2191,7 @@ driver_main(void *arg)
 			if (ms > 1000)
 				ms = 1000;
 			curl_multi_poll(L->multi, NULL, 0, ms, NULL);
-			curl_multi_perform(L->multi, &n);
-			while ((msg = curl_multi_info_read(L->multi, &left)) !=
-			    NULL)
-				if (msg->msg == CURLMSG_DONE)
-					finish_transfer(L, msg->easy_handle,
-					    msg->data.result);
+			perform(L);
 		}
 	}
 	return NULL;

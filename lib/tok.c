@@ -826,6 +826,11 @@ tok_open(const char *spec, struct df_err *err)
 			    u_errorName(ec));
 			goto fail;
 		}
+	} else if (strlen(spec) > 5 &&
+	    strcmp(spec + strlen(spec) - 5, ".json") == 0) {
+		t->kind = TK_HF;
+		if ((t->hf = tok_hf_open(spec, err)) == NULL)
+			goto fail;
 	} else {
 		df_err_set(err, "bad-tokenizer", "unknown tokenizer '%s' (use "
 		    "cl100k_base, o200k_base, chars, words or a "
@@ -844,6 +849,7 @@ tok_free(struct tok *t)
 	if (t == NULL)
 		return;
 	tok_ranks_release(&t->r);
+	tok_hf_free(t->hf);
 	if (t->brk != NULL)
 		ubrk_close(t->brk);
 	free(t->name);
@@ -856,9 +862,18 @@ tok_name(const struct tok *t)
 	return t->name;
 }
 
+int
+tok_splits_locally(const struct tok *t)
+{
+	return t->kind == TK_TIKTOKEN || t->kind == TK_CHARS ||
+	    (t->kind == TK_HF && tok_hf_local(t->hf));
+}
+
 const uint8_t *
 tok_token_bytes(const struct tok *t, uint32_t id, size_t *len)
 {
+	if (t->kind == TK_HF)
+		return tok_hf_token_bytes(t->hf, id, len);
 	if (t->kind != TK_TIKTOKEN || id >= t->r.n)
 		return NULL;
 	*len = t->r.off[id + 1] - t->r.off[id];
@@ -995,6 +1010,8 @@ tok_count(const struct tok *t, const char *s, size_t len)
 	switch (t->kind) {
 	case TK_TIKTOKEN:
 		return scan(t, u, len, NULL, NULL, NULL, NULL);
+	case TK_HF:
+		return tok_hf_pieces(t->hf, u, len, NULL, NULL, NULL, NULL);
 	default:
 		return simple_pieces(t, u, len, NULL, NULL, NULL);
 	}
@@ -1009,6 +1026,10 @@ tok_encode(const struct tok *t, const char *s, size_t len, uint32_t **ids,
 	switch (t->kind) {
 	case TK_TIKTOKEN:
 		scan(t, (const uint8_t *)s, len, NULL, NULL, NULL, &o);
+		break;
+	case TK_HF:
+		tok_hf_pieces(t->hf, (const uint8_t *)s, len, NULL, NULL, NULL,
+		    &o);
 		break;
 	default:
 		return -1;
@@ -1026,6 +1047,9 @@ tok_pieces(const struct tok *t, const char *s, size_t len,
 	switch (t->kind) {
 	case TK_TIKTOKEN:
 		scan(t, (const uint8_t *)s, len, p, n, cap, NULL);
+		break;
+	case TK_HF:
+		tok_hf_pieces(t->hf, (const uint8_t *)s, len, p, n, cap, NULL);
 		break;
 	default:
 		simple_pieces(t, (const uint8_t *)s, len, p, n, cap);

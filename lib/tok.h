@@ -64,6 +64,17 @@ struct tok_piece {
 void tok_pieces(const struct tok *t, const char *s, size_t len,
     struct tok_piece **p, size_t *n, size_t *cap);
 
+/*
+ * 1 when the pre-tokenizer looks past a piece only through whitespace
+ * (cl100k_base, o200k_base, and tokenizer.json files without a
+ * normalizer or added prefix space): then the tokens of s[a..b), for
+ * piece ends a and b of s, are those of the pieces between them, except
+ * that a whitespace run ending at b must be counted again on its own.
+ * 0 when substrings must be counted afresh (chars counts the same way
+ * too; words and other tokenizer.json files do not).
+ */
+int tok_splits_locally(const struct tok *t);
+
 /* The bytes of token id (NULL if id is out of range); *len set. */
 const uint8_t *tok_token_bytes(const struct tok *t, uint32_t id,
     size_t *len);

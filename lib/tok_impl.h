@@ -156,8 +156,15 @@ size_t tok_split_qwen2(const uint8_t *s, size_t n, size_t i);
 struct tok_hf;
 struct tok_hf *tok_hf_open(const char *path, struct df_err *err);
 void tok_hf_free(struct tok_hf *h);
-/* Tokens of s (one call covers pre-tokenizing and merging). */
-void tok_hf_pieces(const struct tok_hf *h, const uint8_t *s, size_t n,
+/*
+ * Tokens of s (pre-tokenizing and merging): returns the count; pieces to
+ * *p and ids to out when they are not NULL.
+ */
+size_t tok_hf_pieces(const struct tok_hf *h, const uint8_t *s, size_t n,
     struct tok_piece **p, size_t *np, size_t *cap, struct tok_ids *out);
+/* 1 when counts of substrings follow from the pieces (tok.h). */
+int tok_hf_local(const struct tok_hf *h);
+const uint8_t *tok_hf_token_bytes(const struct tok_hf *h, uint32_t id,
+    size_t *len);
 
 #endif

@@ -1,39 +1,52 @@
 #!/bin/sh
-# The demo behind 'make demo': news paragraphs (pipelines/data),
-# deduplicated, into a dataset folder with train/val/test splits grouped
-# by site, so no site's text is in two splits; then an audit of the
-# folder for leakage.
+# The demo behind 'make demo': the two pipelines on bundled inputs.
 #
-# Usage: sh pipelines/demo.sh [OUTDIR]   (default demo-out; bin/ on PATH)
+#   web-to-qa   six small pages of our own (pipelines/data/pages), fetched
+#               through file:// URLs, extracted, chunked, deduplicated,
+#               [Q&A made and judged by an LLM,] judged, split by page,
+#               with its quality gates
+#   speech-16k  twelve transcripts read aloud by espeak-ng voices, made
+#               16 kHz mono, checked for Malayalam script, split by
+#               speaker, routed to ASR / TTS / translation folders
+#
+# Usage: sh pipelines/demo.sh [OUTDIR]   (default demo-out)
+# DF_LLM_URL (and DF_LLM_MODEL) turn on the LLM stages of web-to-qa.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
 out=${1:-demo-out}
-PATH=$top/bin:$PATH
+# The tree's programs, unless the tests chose which (run.sh).
+[ -n "${DF_TEST_PATH_SET:-}" ] || PATH=$top/bin:$PATH
 export PATH
-
 mkdir -p "$out"
-echo "== df-dedup: $(wc -l <"$here/data/news-paragraphs.jsonl") paragraphs," \
-    "exact and near duplicates out"
-df-dedup --rejects "$out/dups.jsonl" --stats "$out/dedup.stats.json" \
-    "$here/data/news-paragraphs.jsonl" >"$out/unique.jsonl"
-jq -c '{in, out, exact_duplicates, near_duplicates}' "$out/dedup.stats.json"
+out=$(cd "$out" && pwd)
+
+echo "### web-to-qa"
+for f in "$here"/data/pages/*/*.html; do
+	echo "file://$f"
+done >"$out/urls.txt"
+make -s -f "$here/web-to-qa.mk" URLS="$out/urls.txt" \
+    OUT="$out/web-to-qa" clean all
 echo
-echo "== df-split: $(wc -l <"$out/unique.jsonl") records, grouped by" \
-    "source site, into $out/dataset"
-df-split --key .source --ratios train=0.8,val=0.1,test=0.1 \
-    --out-dir "$out/dataset" --stats "$out/split.stats.json" \
-    "$out/unique.jsonl"
-ls -l "$out/dataset"
+echo "### speech-16k"
+sh "$here/speech-16k.sh" "$out/speech-16k"
+
 echo
-echo "== the manifest"
-jq -c '.splits' "$out/dataset/manifest.json"
-echo
-echo "== the dataset card (head)"
-sed -n '1,/^## Fields/p' "$out/dataset/README.md"
-echo
-echo "== df-split --check: no site and no paragraph in two splits"
-df-split --check "$out/dataset" --key .source
-echo
-echo "== the run's --stats manifest"
-jq -c '{program, in, out, rejected, errors, splits}' "$out/split.stats.json"
+echo "### what the demo made"
+show () {
+	printf '%s\n' "$1"
+	for f in "$2"/*.jsonl; do
+		printf '  %-42s %4d records\n' "${f#"$out"/}" "$(wc -l <"$f")"
+	done
+}
+show "web-to-qa dataset, split by source page (card: README.md):" \
+    "$out/web-to-qa/dataset"
+show "speech-16k dataset, split by speaker:" "$out/speech-16k/dataset"
+for task in asr tts translation; do
+	show "speech-16k task $task:" "$out/speech-16k/tasks/$task"
+done
+echo "16 kHz audio:   $out/speech-16k/16k/"
+echo "stats manifests: $out/*/*.stats.json"
+echo "first web-to-qa record:"
+head -n 1 "$out/web-to-qa/dataset/train.jsonl" |
+    jq -c '{id, url, title, text: (.text[:120] + "...")}'

@@ -7,15 +7,21 @@
 #   gate min-samples: ok (train+val+test records 128 >= 50)
 #   gate judge-pass-rate: FAILED: kept/judged 0.41 < 0.5 (out/judge.stats.json)
 #
-# Usage: sh pipelines/gate.sh NAME WHAT JQ-EXPR OP LIMIT FILE
+# Usage: sh pipelines/gate.sh [-s] NAME WHAT JQ-EXPR OP LIMIT FILE
+#   -s       FILE is JSON Lines: JQ-EXPR reads them all as one array
 #   NAME     the gate's name, as the make target calls it
 #   WHAT     what the number is, for the message
 #   JQ-EXPR  a jq expression giving a number from FILE
 #   OP       one of -ge -gt -le -lt -eq (numbers compared as decimals)
 #   LIMIT    the number to compare with
 set -u
+slurp=
+if [ "${1:-}" = -s ]; then
+	slurp=-s
+	shift
+fi
 if [ $# -ne 6 ]; then
-	echo "usage: gate.sh NAME WHAT JQ-EXPR OP LIMIT FILE" >&2
+	echo "usage: gate.sh [-s] NAME WHAT JQ-EXPR OP LIMIT FILE" >&2
 	exit 2
 fi
 name=$1 what=$2 expr=$3 op=$4 limit=$5 file=$6
@@ -23,7 +29,7 @@ if [ ! -r "$file" ]; then
 	echo "gate $name: FAILED: $file: cannot read it" >&2
 	exit 1
 fi
-value=$(jq -e "$expr" "$file" 2>&1) || {
+value=$(jq -e $slurp "$expr" "$file" 2>&1) || {
 	echo "gate $name: FAILED: $file: $expr gives ${value:-nothing}" >&2
 	exit 1
 }

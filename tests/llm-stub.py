@@ -28,7 +28,7 @@ Options:
                        429 (Ollama paths: 503) at once; default 0: none
   --retry-after SPEC   what 429/503 answers carry: seconds ("1", "0.5"),
                        "ms:N" (retry-after-ms only), "date" (an HTTP date
-                       2 s ahead), or "none"; default 1
+                       2 to 3 s ahead), or "none"; default 1
   --seed N             seed of the fault draw and of --latency A-B
   --fault KIND=RATE    inject a fault at RATE (0..1) of requests; repeat
                        for several.  KIND is one of:
@@ -55,7 +55,8 @@ Options:
   --lifetime S         exit after S seconds in all (default 300)
 
 Replies.  The reply text is "fk:<first 12 hex of sha256(prompt)>" then
-the last user message's first words ("echo").  With a schema in the
+the last user message's first 24 words ("echo"), cut at the request's
+max tokens (finish_reason "length" then).  With a schema in the
 request (OpenAI response_format json_schema, llama.cpp json_schema,
 vLLM structured_outputs.json or guided_json, Ollama format, an Anthropic
 tool's input_schema) the reply is a JSON instance of the schema: strings
@@ -65,7 +66,9 @@ punctuation marks, plus 4 per message.  A prompt containing "STUB:BAD"
 gets an answer that fails its schema the first time that body is seen.
 
 Log.  Each request is a JSON object on one line with: t (arrival, Unix
-seconds), t_end, seq, api (openai, ollama, anthropic), path, body (the
+seconds), t_resp (just before the first byte of the answer was written;
+a client that honours Retry-After sends the same body again no sooner
+than t_resp + retry_after), t_end, seq, api (openai, ollama, anthropic), path, body (the
 request as JSON), body_sha (of the raw bytes), attempt (1 for the first
 time this body came), status (0 for a reset), fault, retry_after (the
 seconds advertised, or null), inflight (at arrival, this one included),
@@ -209,12 +212,16 @@ def find_schema(api, body):
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "llm-stub/1"
+    # Headers and body go out as separate writes: without this, Nagle's
+    # algorithm and the client's delayed ACK add 40 ms to every answer.
+    disable_nagle_algorithm = True
 
     def log_message(self, fmt, *args):
         pass
 
     def send(self, status, obj=None, raw=None, headers=None, short=False):
         data = raw if raw is not None else json.dumps(obj).encode()
+        self.t_resp = time.time()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         length = len(data) + (50 if short else 0)
@@ -289,6 +296,11 @@ class Handler(BaseHTTPRequestHandler):
                 STATE["inflight"] -= 1
                 STATE["last"] = time.time()
             rec["t_end"] = time.time()
+            rec["t_resp"] = getattr(self, "t_resp", rec["t_end"])
+            if getattr(self, "retry_at", None) is not None and \
+                    rec["retry_after"] is not None:
+                rec["retry_after"] = self.retry_at - rec["t_resp"]
+            self.retry_at = None
             if LOGF is not None:
                 with LOCK:
                     LOGF.write(json.dumps(rec, sort_keys=True) + "\n")
@@ -300,7 +312,10 @@ class Handler(BaseHTTPRequestHandler):
         if ra == "none":
             return h, None
         if ra == "date":
-            h["Retry-After"] = email.utils.formatdate(time.time() + 2,
+            # Whole seconds: the date is the moment, logged as seconds
+            # after the answer went out (see send).
+            self.retry_at = float(int(time.time()) + 3)
+            h["Retry-After"] = email.utils.formatdate(self.retry_at,
                                                       usegmt=True)
             return h, 2.0
         if ra.startswith("ms:"):
@@ -410,6 +425,15 @@ class Handler(BaseHTTPRequestHandler):
             pt += count_tokens(body["system"]) + 4
         ct = count_tokens(text)
         finish = "length" if fault == "length" else "stop"
+        mt = body.get("max_tokens", body.get("max_completion_tokens"))
+        if api == "ollama" and isinstance(body.get("options"), dict):
+            mt = body["options"].get("num_predict")
+        if isinstance(mt, (int, float)) and mt > 0 and ct > mt:
+            # Cut at max tokens, as a server does.
+            toks = re.findall(r"\w+|[^\w\s]", text)[:int(mt)]
+            text = " ".join(toks)
+            ct = len(toks)
+            finish = "length"
         rec["prompt_tokens"] = pt
         rec["completion_tokens"] = ct
         time.sleep(delay + ARGS.per_token * ct)
@@ -428,6 +452,7 @@ class Handler(BaseHTTPRequestHandler):
             return
         if fault == "reset":
             rec["status"] = 0
+            self.t_resp = time.time()
             self.reset()
             return
         model = ARGS.model_name or body.get("model") or "stub"

@@ -22,6 +22,11 @@ robots.txt (see --config) and answers the same paths:
   /bytes/N                 N bytes of application/octet-stream
   /sitemap/N.xml           a sitemap of N /page/ URLs ([.gz]: gzipped)
   /sitemap-index.xml       an index of two sitemaps
+  /redirected-robots.txt   the host's robots.txt body, for robots_redirect
+
+--config is JSON: {"robots": default body, "hosts": {"127.0.0.3":
+{"robots": body, "robots_status": 503, "robots_redirect": "/path",
+"latency": seconds}}}.
 
 Every request is logged as one JSON line (arrival time, host, path,
 status, User-Agent, conditional headers, connection) to --log.  The port
@@ -144,9 +149,11 @@ class Handler(BaseHTTPRequestHandler):
     def route(self, path, host):
         parts = path.split("?")[0].split("/")[1:]
         hc = self.hostconf()
-        if path == "/robots.txt":
+        if path in ("/robots.txt", "/redirected-robots.txt"):
             rs = hc.get("robots_status", 200)
-            if "robots_redirect" in hc:
+            if path == "/redirected-robots.txt":
+                rs = 200
+            elif "robots_redirect" in hc:
                 loc = hc["robots_redirect"].replace("PORT", str(ARGS.port))
                 return 301, lambda: self.send(301, b"", None,
                                               {"Location": loc})

@@ -699,6 +699,8 @@ struct run {
 	int jobs, strict;
 	long long max_record;	/* 0 for the default */
 	int (*bare)(const char *, size_t, struct buf *, void *);
+	int batch_lines;	/* 0 for the default */
+	void (*committed)(void *);
 
 	/* Set by run_filter. */
 	int status;		/* exit status, or 128 + signal */
@@ -739,6 +741,7 @@ run_child(struct run *rn, int fd)
 	f.worker_new = test_worker_new;
 	f.arg = &fl;
 	f.jobs = rn->jobs;
+	f.batch_lines = rn->batch_lines;
 	f.strict = rn->strict;
 	f.quiet = 1;
 	f.rejects_path = rn->rejects;
@@ -747,6 +750,7 @@ run_child(struct run *rn, int fd)
 	if (rn->max_record > 0)
 		f.max_record = rn->max_record;
 	f.bare = rn->bare;
+	f.committed = rn->committed;
 	rc = filter_run(&f, argc - 1, argv + 1);
 	rn->n[N_IN] = f.n_in;
 	rn->n[N_OUT] = f.n_out;
@@ -1010,7 +1014,7 @@ paths_make(struct paths *ps, const char *tag)
 
 /* A whole run over a few thousand lines, malformed ones among them. */
 static void
-full_run(int jobs, int where)
+full_run_batch(int jobs, int where, int batch_lines)
 {
 	struct expect x;
 	struct paths ps;
@@ -1028,6 +1032,7 @@ full_run(int jobs, int where)
 	rn.rejects = ps.rej;
 	rn.stats = ps.stats;
 	rn.jobs = jobs;
+	rn.batch_lines = batch_lines;
 	rn.where = where ? "(.id | tonumber) % 2 == 0" : NULL;
 	run_filter(&rn);
 	counts_are(&rn, &x);
@@ -1037,6 +1042,21 @@ full_run(int jobs, int where)
 	expect_release(&x);
 	tdir_remove(&ps.t);
 }
+
+static void
+full_run(int jobs, int where)
+{
+	full_run_batch(jobs, where, 0);
+}
+
+/* Batches of one or a few records (filter.batch_lines): the same run. */
+START_TEST(test_run_batch_lines)
+{
+	full_run_batch(1, 0, 1);
+	full_run_batch(3, 0, 1);
+	full_run_batch(2, 1, 7);
+}
+END_TEST
 
 START_TEST(test_run_one_job)
 {
@@ -1384,6 +1404,48 @@ START_TEST(test_run_bare)
 }
 END_TEST
 
+/* The committed hook: once per batch, after its output is flushed. */
+static const char *committed_out;
+static unsigned long committed_calls;
+
+static void
+count_commit(void *arg)
+{
+	struct buf b = BUF_INIT;
+
+	(void)arg;
+	committed_calls++;
+	/* What was written so far is in the file already. */
+	if (slurp(committed_out, &b) < 0 || count_lines(&b) != committed_calls)
+		_exit(104);
+	buf_release(&b);
+	if (committed_calls == 3)
+		_exit(42);
+}
+
+START_TEST(test_run_committed)
+{
+	struct paths ps;
+	struct run rn;
+
+	paths_make(&ps, "");
+	spit(ps.in, "{\"a\":\"1\"}\n{\"a\":\"2\"}\n{\"a\":\"3\"}\n", 30);
+	memset(&rn, 0, sizeof(rn));
+	rn.in[rn.nin++] = ps.in;
+	rn.out = ps.out;
+	rn.err = ps.err;
+	rn.jobs = 1;
+	rn.strict = 1;
+	rn.committed = count_commit;
+	committed_out = ps.out;
+	committed_calls = 0;
+	run_filter(&rn);
+	/* The hook ended the child at the third batch, all checks passed. */
+	ck_assert_int_eq(rn.status, 42);
+	tdir_remove(&ps.t);
+}
+END_TEST
+
 /* An operand that cannot be opened: exit 2 before anything is written. */
 START_TEST(test_run_missing_operand)
 {
@@ -1429,6 +1491,7 @@ filter_suite(void)
 
 	tc = tcase_create("file");
 	tcase_add_test(tc, test_run_bare);
+	tcase_add_test(tc, test_run_committed);
 	tcase_add_test(tc, test_file_commit);
 	tcase_add_test(tc, test_file_commit_empty);
 	tcase_add_test(tc, test_file_abort);
@@ -1449,6 +1512,7 @@ filter_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_run_one_job);
 	tcase_add_test(tc, test_run_three_jobs);
+	tcase_add_test(tc, test_run_batch_lines);
 	tcase_add_test(tc, test_run_where);
 	tcase_add_test(tc, test_run_jobs_identical);
 	tcase_add_test(tc, test_run_clean);
