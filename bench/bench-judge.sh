@@ -50,7 +50,7 @@ all1=$(best all1 "$bin/df-judge" -j 1 "$in")
 all2=$(best all2 "$bin/df-judge" -j 2 "$in")
 sub1=$(best sub1 "$bin/df-judge" -j 1 --signals $four --tokenizer none "$in")
 peer=$(best peer python3 "$here/judge-peer.py" "$here/../data/judge/badwords/en" \
-    <"$in")
+    "$in")
 if cmp -s "$dir/out.all1" "$dir/out.all2"; then same=identical; else same=DIFFERENT; fi
 
 # Agreement on each filter's verdict (pass, or the first failed reason).

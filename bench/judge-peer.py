@@ -13,7 +13,7 @@ sentences from a split after . ! ? instead of NLTK's Punkt.  Bad words
 use the same LDNOOBW English list df-judge vendors.  Readability uses
 textstat's formulas with Pyphen (python3-pyphen) when it is installed.
 
-Usage: judge-peer.py BADWORDS_EN < docs.jsonl > verdicts.jsonl
+Usage: judge-peer.py BADWORDS_EN DOCS.jsonl > verdicts.jsonl
 One line per document: {"id", "gopher_repetition", "gopher_quality",
 "c4", "fineweb"}, each the first failed reason or null (datatrove
 returns at the first), plus "flesch" when Pyphen is there.
@@ -183,7 +183,7 @@ def main():
     bad = [w for w in bad if w not in ("sm", "グロ", "女の子", "性")]
     badwords_re = re.compile(r"(?:\W|^)({})(?:\W|$)".format("|".join(re.escape(w) for w in bad)))
     out = sys.stdout
-    for line in sys.stdin:
+    for line in open(sys.argv[2], encoding="utf-8"):
         rec = json.loads(line)
         text = rec["text"]
         words = words_of(text)
