@@ -97,8 +97,12 @@ $(UNIT_OBJS): $(OUT)/tests/unit/suites.inc
 
 # The test command of the README: every test, then again under ASan+UBSan,
 # the CLI tests under valgrind (no leaks), then the linters.
+# The builds use every core; the tests run one script at a time.
+NPROC := $(shell nproc 2>/dev/null || echo 2)
 check: deps
+	$(MAKE) -j$(NPROC) WERROR=1 all build/rel/check_unit
 	$(MAKE) WERROR=1 test
+	$(MAKE) -j$(NPROC) WERROR=1 SAN=1 all build/san/check_unit
 	$(MAKE) WERROR=1 SAN=1 test
 	$(MAKE) WERROR=1 memcheck
 	$(MAKE) lint
@@ -124,7 +128,7 @@ lint:
 	    --inline-suppr -Ilib lib cmd
 
 deps:
-	@missing=; for p in $(DEBS); do \
+	@missing=; for p in $(sort $(DEBS)); do \
 	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
 	    grep -q 'ok installed' || missing="$$missing $$p"; \
 	done; \
@@ -137,7 +141,7 @@ deps:
 	fi
 
 demo: deps
-	$(MAKE) all
+	$(MAKE) -j$(NPROC) all
 	sh pipelines/demo.sh
 
 # The benchmarks' peers need more than the build: BENCH_DEBS, added to by
