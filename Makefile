@@ -45,7 +45,7 @@ ALL_LDFLAGS = $(LDSAN) -pthread $(LDFLAGS)
 # Debian 12 packages the project builds and tests with.
 DEBS = libjq-dev jq libcurl4-openssl-dev libxml2-dev libicu-dev \
 	libsndfile1-dev libsamplerate0-dev check pkg-config python3 \
-	valgrind mandoc
+	valgrind mandoc shellcheck cppcheck
 
 # Every cmd/df-*.c is a program; mk/df-*.mk says what each one links.
 PROGS = $(patsubst cmd/%.c,%,$(sort $(wildcard cmd/df-*.c)))

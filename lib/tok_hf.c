@@ -474,6 +474,7 @@ load_model(struct tok_hf *h, jv model, const char *path, struct df_err *err)
 	return 0;
 }
 
+/* Takes ownership of list. */
 static int
 load_added(struct tok_hf *h, jv list, const char *path, struct df_err *err)
 {
@@ -481,8 +482,10 @@ load_added(struct tok_hf *h, jv list, const char *path, struct df_err *err)
 	jv a;
 	const char *s;
 
-	if (jv_get_kind(list) != JV_KIND_ARRAY)
+	if (jv_get_kind(list) != JV_KIND_ARRAY) {
+		jv_free(list);
 		return 0;
+	}
 	n = jv_array_length(jv_copy(list));
 	h->add = df_xcalloc((size_t)n + 1, sizeof(*h->add));
 	for (i = 0; i < n; i++) {
@@ -495,6 +498,7 @@ load_added(struct tok_hf *h, jv list, const char *path, struct df_err *err)
 		    JV_KIND_NUMBER) {
 			jv_free(idv);
 			jv_free(a);
+			jv_free(list);
 			return df_err_set(err, "bad-tokenizer", "%s: added "
 			    "token %d has no content or id", path, i);
 		}
@@ -505,6 +509,7 @@ load_added(struct tok_hf *h, jv list, const char *path, struct df_err *err)
 			    "supported", path, s);
 			jv_free(idv);
 			jv_free(a);
+			jv_free(list);
 			return -1;
 		}
 		h->add[h->nadd].len = strlen(s);
@@ -515,6 +520,7 @@ load_added(struct tok_hf *h, jv list, const char *path, struct df_err *err)
 		jv_free(idv);
 		jv_free(a);
 	}
+	jv_free(list);
 	qsort(h->add, h->nadd, sizeof(*h->add), cmp_added);
 	return 0;
 }
