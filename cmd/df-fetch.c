@@ -28,6 +28,7 @@
 #include <getopt.h>
 #include <math.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1996,7 +1997,7 @@ gz_headers(gzFile gz, struct buf *b)
 }
 
 static int
-from_warc(int argc, char *argv[])
+from_warc(int argc, char *argv[], int stdin_fd, FILE *fp)
 {
 	struct buf wh = BUF_INIT, block = BUF_INIT, out = BUF_INIT;
 	char type[64], uri[8192], date[64], id[128], clen[32], v[1024];
@@ -2004,8 +2005,8 @@ from_warc(int argc, char *argv[])
 	unsigned long nrec;
 
 	for (i = 0; i < argc; i++) {
-		gzFile gz = strcmp(argv[i], "-") == 0 ? gzdopen(dup(0), "rb") :
-		    gzopen(argv[i], "rb");
+		gzFile gz = strcmp(argv[i], "-") == 0 ?
+		    gzdopen(dup(stdin_fd), "rb") : gzopen(argv[i], "rb");
 
 		if (gz == NULL)
 			die_errno("%s", argv[i]);
@@ -2122,11 +2123,14 @@ from_warc(int argc, char *argv[])
 				buf_adds(&out, ",\"warc_record_id\":");
 				json_string_encode(&out, id, strlen(id));
 				buf_adds(&out, "}\n");
-				if (fwrite(out.data, 1, out.len, stdout) !=
-				    out.len)
-					die_errno("stdout");
 				for (f = 0; f < NFIELD; f++)
 					buf_release(&j.val[f]);
+				if (fwrite(out.data, 1, out.len, fp) !=
+				    out.len) {
+					/* The reader stopped (--strict). */
+					gzclose(gz);
+					goto out;
+				}
 			}
 		}
 		if (r < 0) {
@@ -2136,11 +2140,77 @@ from_warc(int argc, char *argv[])
 		}
 		gzclose(gz);
 	}
+out:
 	buf_release(&wh);
 	buf_release(&block);
 	buf_release(&out);
-	cli_close_stdout();
 	return rc;
+}
+
+/*
+ * --from-warc runs the records it reads through the record loop, so
+ * --stats, --rejects, --where and -j work as for any input: a thread
+ * reads the WARC files into a pipe that becomes the loop's stdin.
+ */
+struct warc_reader {
+	int argc;
+	char **argv;
+	int stdin_fd;
+	int fd;
+	int rc;
+};
+
+static void *
+warc_reader_main(void *arg)
+{
+	struct warc_reader *w = arg;
+	sigset_t pipe_set;
+	FILE *fp;
+
+	/* A write to a closed pipe fails with EPIPE here, not SIGPIPE. */
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe_set, NULL);
+	if ((fp = fdopen(w->fd, "w")) == NULL)
+		die_errno("fdopen");
+	w->rc = from_warc(w->argc, w->argv, w->stdin_fd, fp);
+	fclose(fp);
+	return NULL;
+}
+
+static int
+warc_pass(struct rec *r, struct emit *o, void *wctx, struct df_err *e)
+{
+	(void)wctx;
+	(void)e;
+	emit_rec(o, 0, r);
+	return 0;
+}
+
+static int
+from_warc_run(struct filter *f, int argc, char *argv[])
+{
+	static char *dash[] = { (char *)"-", NULL };
+	struct warc_reader w;
+	pthread_t t;
+	int p[2], rc;
+
+	w.argc = argc > 0 ? argc : 1;
+	w.argv = argc > 0 ? argv : dash;
+	w.rc = 0;
+	if ((w.stdin_fd = dup(0)) < 0 || pipe(p) < 0 ||
+	    dup2(p[0], 0) < 0)
+		die_errno("pipe");
+	close(p[0]);
+	w.fd = p[1];
+	if (pthread_create(&t, NULL, warc_reader_main, &w) != 0)
+		die("cannot start the WARC reader");
+	f->fn = warc_pass;
+	rc = filter_run(f, 0, NULL);
+	close(0);		/* a reader still writing stops */
+	pthread_join(t, NULL);
+	close(w.stdin_fd);
+	return rc != 0 ? rc : w.rc;
 }
 
 /* The record loop. */
@@ -2548,8 +2618,6 @@ main(int argc, char *argv[])
 		cli_bad("--warc and --robots-file go separately");
 	warc_path = warc_arg;
 	if (from_warc_mode) {
-		char *dash[] = { (char *)"-", NULL };
-
 		if (robots_file != NULL || warc_arg != NULL ||
 		    opt.state_path != NULL)
 			cli_bad("--from-warc goes without --robots-file, "
@@ -2558,7 +2626,7 @@ main(int argc, char *argv[])
 			if (strcmp(argv[i], "-") != 0 &&
 			    access(argv[i], R_OK) != 0)
 				die_errno("%s", argv[i]);
-		rc = argc > 0 ? from_warc(argc, argv) : from_warc(1, dash);
+		rc = from_warc_run(&f, argc, argv);
 		field_release(&url_field);
 		field_release(&allowed_field);
 		for (i = 0; i < NFIELD; i++)

@@ -34,7 +34,12 @@ test_expect_success '--warc archives every answer; --from-warc reads it back' '
 	sed -n 4p back | jq -r .body_b64 | base64 -d | wc -c >n &&
 	echo 300 >expect && test_cmp expect n &&
 	df-fetch --from-warc - <crawl.warc >back2 &&
-	test_cmp back back2
+	test_cmp back back2 &&
+	df-fetch -j 2 --from-warc --stats st.json --where ".status == 200" \
+	    crawl.warc.gz crawl.warc >back3 &&
+	jq -c "[.in, .out, .rejected]" st.json >actual &&
+	echo "[10,10,{}]" >expect && test_cmp expect actual &&
+	cat back back >expect && test_cmp expect back3
 '
 
 test_expect_success '--from-warc: a damaged file is reported, exit 1' '
