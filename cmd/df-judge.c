@@ -87,6 +87,7 @@
 "      --redact-pii      replace e-mail addresses, phone numbers, IP\n" \
 "                        addresses and card numbers in the text\n" \
 "      --require EXPR    drop records for which the jq condition fails\n" \
+"                        (repeatable: rules require1, require2, ...)\n" \
 "      --retries N       HTTP attempts per judge request beyond the\n" \
 "                        first (default 7)\n" \
 "      --rpm N           judge requests per minute at most\n" \
@@ -203,11 +204,13 @@ static const struct {
 /* A rule a record must pass. */
 enum rule_kind { RULE_SIGNAL, RULE_SCRIPT, RULE_REQUIRE, RULE_KEEP };
 
-#define MAXRULES (R_NRULES + 3)
+#define MAXREQ 16		/* --require conditions */
+#define MAXRULES (R_NRULES + 2 + MAXREQ)
 
 struct rule {
 	enum rule_kind kind;
 	int sig;		/* enum sig_rule for RULE_SIGNAL */
+	int req;		/* index of the condition for RULE_REQUIRE */
 	const char *name;
 };
 
@@ -217,7 +220,10 @@ struct judge {
 	struct sig_config cfg;
 	struct rule rule[MAXRULES];
 	int nrule;
-	const char *keep, *require, *script;
+	const char *keep, *script;
+	const char *require[MAXREQ];
+	char require_name[MAXREQ][24];
+	int nrequire;
 	double min_script_ratio;
 	int redact, explain;
 	_Atomic unsigned long long failed[MAXRULES], only[MAXRULES];
@@ -240,7 +246,7 @@ static struct judge J;
 
 struct wctx {
 	struct sig_ctx *sig;
-	struct jqprog keep, require, tmpl;
+	struct jqprog keep, require[MAXREQ], tmpl;
 	struct buf text, json, redacted, msg, extra;
 };
 
@@ -258,12 +264,14 @@ worker_new(void *arg)
 {
 	struct judge *j = arg;
 	struct wctx *w = df_xcalloc(1, sizeof(*w));
+	int i;
 
 	w->sig = sig_ctx_new(&j->cfg);
 	if (j->keep != NULL && jqprog_compile(&w->keep, j->keep) < 0)
 		cli_bad("--keep: %s", w->keep.err.data);
-	if (j->require != NULL && jqprog_compile(&w->require, j->require) < 0)
-		cli_bad("--require: %s", w->require.err.data);
+	for (i = 0; i < j->nrequire; i++)
+		if (jqprog_compile(&w->require[i], j->require[i]) < 0)
+			cli_bad("--require: %s", w->require[i].err.data);
 	if (j->judge_program != NULL && jqprog_compile(&w->tmpl,
 	    j->judge_program) < 0)
 		cli_bad("--judge: %s", w->tmpl.err.data);
@@ -274,12 +282,13 @@ static void
 worker_free(void *p)
 {
 	struct wctx *w = p;
+	int i;
 
 	sig_ctx_free(w->sig);
 	if (J.keep != NULL)
 		jqprog_release(&w->keep);
-	if (J.require != NULL)
-		jqprog_release(&w->require);
+	for (i = 0; i < J.nrequire; i++)
+		jqprog_release(&w->require[i]);
 	if (J.judge_program != NULL)
 		jqprog_release(&w->tmpl);
 	buf_release(&w->text);
@@ -364,7 +373,8 @@ decide(struct judge *j, struct wctx *w, struct rec *r, struct emit *o,
 
 	for (i = 0; i < j->nrule; i++) {
 		if (j->rule[i].kind == RULE_REQUIRE) {
-			if (jq_rule(&w->require, r, &w->json, &truth,
+			if (jq_rule(&w->require[j->rule[i].req], r, &w->json,
+			    &truth,
 			    "--require: ", e) < 0)
 				return -1;
 			fail[i] = !truth;
@@ -398,6 +408,9 @@ decide(struct judge *j, struct wctx *w, struct rec *r, struct emit *o,
 				buf_addc(&w->extra, ',');
 			}
 			buf_adds(&w->msg, j->rule[i].name);
+			if (j->rule[i].kind == RULE_REQUIRE)
+				buf_addf(&w->msg, " (%s)",
+				    j->require[j->rule[i].req]);
 			json_string_encode(&w->extra, j->rule[i].name,
 			    strlen(j->rule[i].name));
 		}
@@ -1028,7 +1041,9 @@ main(int argc, char *argv[])
 			j->redact = 1;
 			break;
 		case OPT_REQUIRE:
-			j->require = optarg;
+			if (j->nrequire == MAXREQ)
+				cli_bad("--require: at most %d", MAXREQ);
+			j->require[j->nrequire++] = optarg;
 			break;
 		case OPT_SCRIPT:
 			if (!sig_script_known(optarg))
@@ -1060,8 +1075,8 @@ main(int argc, char *argv[])
 	parse_field(&j->scores_f, ".scores", "scores");
 	if (j->keep != NULL)
 		check_jq(j->keep, "--keep");
-	if (j->require != NULL)
-		check_jq(j->require, "--require");
+	for (i = 0; i < j->nrequire; i++)
+		check_jq(j->require[i], "--require");
 
 	for (i = 0; i < npresets; i++)
 		bits |= add_preset(j, presets[i]);
@@ -1070,9 +1085,16 @@ main(int argc, char *argv[])
 		j->rule[j->nrule].kind = RULE_SCRIPT;
 		j->rule[j->nrule++].name = "script_ratio";
 	}
-	if (j->require != NULL) {
+	for (i = 0; i < j->nrequire; i++) {
+		/* One condition is "require"; several are require1, ... */
+		if (j->nrequire == 1)
+			strcpy(j->require_name[i], "require");
+		else
+			snprintf(j->require_name[i], sizeof(j->require_name[i]),
+			    "require%d", i + 1);
 		j->rule[j->nrule].kind = RULE_REQUIRE;
-		j->rule[j->nrule++].name = "require";
+		j->rule[j->nrule].req = i;
+		j->rule[j->nrule++].name = j->require_name[i];
 	}
 	if (j->keep != NULL) {
 		j->rule[j->nrule].kind = RULE_KEEP;

@@ -58,11 +58,14 @@ else
 	cp "$here/data/math/sample-problems.jsonl" "$out/problems.jsonl"
 fi
 
+# Two rules, so the rejects say which check a problem failed: require1
+# (every step an equation) or require2 (a number with units).
 echo "== df-judge --require: every step an equation, the answer with units"
 run df-judge -q --field .question --signals length \
-    --require '(.reasoning | type == "array" and length > 0
-        and all(test("="))) and (.answer | type == "string"
-        and test("^-?[0-9][0-9.,:]*\\s*[^0-9\\s.,:]"))' \
+    --require '.reasoning | type == "array" and length > 0
+        and all(test("="))' \
+    --require '.answer | type == "string"
+        and test("^-?[0-9][0-9.,:]*\\s*[^0-9\\s.,:]")' \
     --stats "$out/rules.stats.json" --rejects "$out/rules.rejects.jsonl" \
     "$out/problems.jsonl" >"$out/checked.jsonl"
 jq -c '{in, out, rejected}' "$out/rules.stats.json"

@@ -92,6 +92,33 @@ test_expect_success '--require: the DataForge checks as one jq condition' '
 	test_cmp expect actual
 '
 
+test_expect_success '--require twice: each condition a rule of its own' '
+	cat >in.jsonl <<-\IN &&
+	{"id":"ok","text":"x","reasoning":["2 + 3 = 5"],"answer":"5 apples"}
+	{"id":"no-eq","text":"x","reasoning":["add them"],"answer":"5 apples"}
+	{"id":"neither","text":"x","reasoning":["add them"],"answer":"5"}
+	{"id":"no-unit","text":"x","reasoning":["2 + 3 = 5"],"answer":"5"}
+	IN
+	df-judge --signals length --rejects rej.jsonl --stats st.json \
+	    --require "all(.reasoning[]; test(\"=\"))" \
+	    --require ".answer | test(\" [a-z]+$\")" in.jsonl >out &&
+	jq -r .id out >actual &&
+	echo ok >expect &&
+	test_cmp expect actual &&
+	jq -r "[.id, ._reject.reason, (._reject.rules | join(\",\"))] | @tsv" \
+	    rej.jsonl >actual &&
+	printf "%s\\t%s\\t%s\\n" no-eq require1 require1 \
+	    neither require1 require1,require2 \
+	    no-unit require2 require2 >expect &&
+	test_cmp expect actual &&
+	jq -r "._reject.message" rej.jsonl | sed -n 2p >actual &&
+	echo "failed require1 (all(.reasoning[]; test(\"=\"))), require2 (.answer | test(\" [a-z]+$\"))" >expect &&
+	test_cmp expect actual &&
+	jq -c "[.in, .out, .rejected]" st.json >actual &&
+	echo "[4,1,{\"require1\":2,\"require2\":1}]" >expect &&
+	test_cmp expect actual
+'
+
 test_expect_success 'a jq error in --keep is the record'"'"'s error (exit 1)' '
 	printf "%s\\n" "{\"id\":1,\"text\":\"a b\",\"n\":\"x\"}" \
 	    "{\"id\":2,\"text\":\"a b\",\"n\":2}" >in.jsonl &&
