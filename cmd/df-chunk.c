@@ -150,6 +150,7 @@ struct wctx {
 	size_t len;
 	struct tok_piece *p;	/* its pieces */
 	size_t np, pcap;
+	size_t hint;		/* piece_of's last answer */
 	uint64_t *csum;		/* csum[k]: tokens of pieces [0, k) */
 	size_t ccap;
 	struct seg *seg;
@@ -317,13 +318,39 @@ pos(const struct wctx *w, size_t k)
 	return k == 0 ? 0 : w->p[k - 1].end;
 }
 
-/* The piece holding byte x (x < len): pos(k) <= x < pos(k + 1). */
+/*
+ * The piece holding byte x (x < len): pos(k) <= x < pos(k + 1).  The
+ * search gallops from the last answer, since the chunker mostly asks
+ * about bytes near the one before.
+ */
 static size_t
-piece_of(const struct wctx *w, size_t x)
+piece_of(struct wctx *w, size_t x)
 {
-	size_t lo = 0, hi = w->np, mid;
+	size_t lo, hi, mid, step, h = w->hint;
 
-	/* The first k with pos(k + 1) > x. */
+	if (h > w->np)
+		h = 0;
+	/* The first k with pos(k + 1) > x, within [lo, hi]. */
+	if (h < w->np && w->p[h].end <= x) {
+		lo = h + 1;
+		step = 1;
+		hi = lo;
+		while (hi < w->np && w->p[hi].end <= x) {
+			lo = hi + 1;
+			step *= 2;
+			hi = lo + step < w->np ? lo + step : w->np;
+		}
+	} else {
+		/* Back: the answer is at most h. */
+		hi = h;
+		lo = h;
+		step = 1;
+		while (lo > 0 && w->p[lo - 1].end > x) {
+			hi = lo - 1;
+			lo = hi > step ? hi - step : 0;
+			step *= 2;
+		}
+	}
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
 		if (w->p[mid].end > x)
@@ -331,6 +358,7 @@ piece_of(const struct wctx *w, size_t x)
 		else
 			lo = mid + 1;
 	}
+	w->hint = lo;
 	return lo;
 }
 
@@ -942,8 +970,9 @@ cps(const char *s, size_t n)
 	/* Eight bytes at a time: count the continuation bytes 10xxxxxx. */
 	for (; i + 8 <= n; i += 8) {
 		memcpy(&v, s + i, 8);
-		cont += (size_t)__builtin_popcountll(v & ~(v << 1) &
-		    0x8080808080808080ull);
+		v = (v & ~(v << 1) & 0x8080808080808080ull) >> 7;
+		/* One bit a byte: the multiply sums them in the top byte. */
+		cont += (size_t)((v * 0x0101010101010101ull) >> 56);
 	}
 	for (; i < n; i++)
 		cont += ((unsigned char)s[i] & 0xC0) == 0x80;

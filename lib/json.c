@@ -671,6 +671,21 @@ json_string_decode(const char *s, size_t len, struct buf *b)
 	return rc;
 }
 
+/*
+ * Does any byte of v need an escape: under 0x20, '"', '\\' or DEL?  Exact
+ * as a yes or no (the bit tricks of "Bit Twiddling Hacks": a byte under
+ * n, a zero byte).
+ */
+static inline int
+needs_escape8(uint64_t v)
+{
+	uint64_t q = v ^ (ONES * '"'), bs = v ^ (ONES * '\\'),
+	    del = v ^ (ONES * 0x7f);
+
+	return (((v - ONES * 0x20) & ~v) | ((q - ONES) & ~q) |
+	    ((bs - ONES) & ~bs) | ((del - ONES) & ~del)) & HIGHS ? 1 : 0;
+}
+
 void
 json_string_encode(struct buf *b, const char *s, size_t len)
 {
@@ -683,6 +698,15 @@ json_string_encode(struct buf *b, const char *s, size_t len)
 	buf_addc(b, '"');
 	while (p < e) {
 		run = p;
+		/* Eight bytes at a time while none needs escaping. */
+		while (e - p >= 8) {
+			uint64_t v;
+
+			memcpy(&v, p, 8);
+			if (needs_escape8(v))
+				break;
+			p += 8;
+		}
 		while (p < e && (c = (unsigned char)*p) >= 0x20 && c != '"' &&
 		    c != '\\' && c != 0x7f)
 			p++;

@@ -684,6 +684,49 @@ START_TEST(test_encode)
 END_TEST
 
 /*
+ * The encoder skips eight bytes at a time: every byte value, at every
+ * place of a 19-byte text among neighbours at the edges of the escaped
+ * ranges (0x1f/0x20, 0x7e/0x80, 0xff), is escaped exactly when it must be.
+ */
+START_TEST(test_encode_words)
+{
+	static const unsigned char fill[] = { 0x20, 0x7e, 0x80, 0xff, 'a' };
+	char s[19], want[19 * 6 + 3], *w;
+	size_t at, k, f;
+	unsigned c, d;
+
+	for (f = 0; f < sizeof(fill); f++)
+		for (c = 0; c < 256; c++)
+			for (at = 0; at < sizeof(s); at++) {
+				memset(s, fill[f], sizeof(s));
+				s[at] = (char)c;
+				w = want;
+				*w++ = '"';
+				for (k = 0; k < sizeof(s); k++) {
+					d = (unsigned char)s[k];
+					if (d == '"' || d == '\\') {
+						*w++ = '\\';
+						*w++ = (char)d;
+					} else if (d == '\n' || d == '\t' ||
+					    d == '\r' || d == '\b' ||
+					    d == '\f') {
+						*w++ = '\\';
+						*w++ = d == '\n' ? 'n' : d == '\t' ?
+						    't' : d == '\r' ? 'r' :
+						    d == '\b' ? 'b' : 'f';
+					} else if (d < 0x20 || d == 0x7f) {
+						w += sprintf(w, "\\u%04x", d);
+					} else
+						*w++ = (char)d;
+				}
+				*w++ = '"';
+				*w = '\0';
+				check_encode(s, sizeof(s), want);
+			}
+}
+END_TEST
+
+/*
  * Encoding then decoding gives back the input, and the encoding is valid
  * JSON, for every byte below 0x80 and some multibyte characters, at many
  * lengths.
@@ -813,6 +856,7 @@ json_suite(void)
 	    (int)(sizeof(dec_cases) / sizeof(dec_cases[0])));
 	tcase_add_test(tc, test_decode_not_string);
 	tcase_add_test(tc, test_encode);
+	tcase_add_test(tc, test_encode_words);
 	tcase_add_test(tc, test_round_trip);
 	tcase_add_loop_test(tc, test_utf8, 0,
 	    (int)(sizeof(utf8_cases) / sizeof(utf8_cases[0])));
