@@ -705,6 +705,39 @@ strip_site(char *t, const char *site, const char *url)
 	}
 }
 
+/*
+ * A page without a stated site name often ends its <title> with one:
+ * "Headline - Site".  When full is the title followed by a separator and
+ * a short rest, the rest is the site's name.
+ */
+static void
+site_from_title(struct meta *m, const char *full, const char *title)
+{
+	static const char *const sep[] = { " | ", " - ", " \xE2\x80\x93 ",
+	    " \xE2\x80\x94 ", " :: ", " \xC2\xBB ", " \xE2\x80\xA2 " };
+	struct buf b = BUF_INIT;
+	size_t tl = strlen(title), i, k;
+	const char *rest;
+
+	if (m->v[META_SITE_NAME] != NULL || full == NULL || tl == 0)
+		return;
+	buf_adds(&b, full);
+	extract_squeeze(&b);
+	if (b.len > tl && strncmp(b.data, title, tl) == 0) {
+		rest = b.data + tl;
+		for (i = 0; i < sizeof(sep) / sizeof(sep[0]); i++) {
+			k = strlen(sep[i]);
+			if (strncmp(rest, sep[i], k) == 0 &&
+			    strlen(rest + k) <= 60 && strstr(rest + k,
+			    sep[i]) == NULL) {
+				set(m, META_SITE_NAME, rest + k);
+				break;
+			}
+		}
+	}
+	buf_release(&b);
+}
+
 void
 extract_meta(htmlDocPtr doc, const char *url, struct extract_result *r,
     struct buf *article_body)
@@ -847,12 +880,19 @@ extract_meta(htmlDocPtr doc, const char *url, struct extract_result *r,
 	url_date(&m, url);
 	if (m.v[META_TITLE] == NULL) {
 		if (m.title_tag != NULL) {
+			char *full = df_xstrdup(m.title_tag);
+
 			strip_site(m.title_tag, m.v[META_SITE_NAME], url);
 			set(&m, META_TITLE, m.title_tag);
+			if (m.v[META_TITLE] != NULL)
+				site_from_title(&m, full, m.v[META_TITLE]);
+			free(full);
 		} else
 			set(&m, META_TITLE, m.h1);
-	} else
+	} else {
 		strip_site(m.v[META_TITLE], m.v[META_SITE_NAME], url);
+		site_from_title(&m, m.title_tag, m.v[META_TITLE]);
+	}
 	set(&m, META_DATE, m.time_el);
 	set(&m, META_DATE, m.url_date);
 	if (m.v[META_DATE_MODIFIED] != NULL && m.v[META_DATE] != NULL &&

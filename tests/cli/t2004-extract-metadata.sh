@@ -53,6 +53,22 @@ test_expect_success 'OpenGraph and meta tags' '
 	    .lang == \"de\"" actual
 '
 
+test_expect_success 'no stated site name: the end of the <title> after the headline' '
+	meta "<title>Neap tides  - Sea  Times</title>
+	<meta property=\"og:title\" content=\"Neap tides\">" >actual &&
+	jq -c "[.title, .site_name]" actual >got &&
+	echo "[\"Neap tides\",\"Sea Times\"]" >expect &&
+	test_cmp expect got &&
+	meta "<title>Neap tides - Sea Times</title>" https://seatimes.example/a >actual &&
+	jq -c "[.title, .site_name]" actual >got &&
+	test_cmp expect got &&
+	meta "<title>Tides, and why - a primer</title>
+	<meta property=\"og:title\" content=\"Neap tides\">" >actual &&
+	jq -c "[.title, .site_name]" actual >got &&
+	echo "[\"Neap tides\",null]" >expect &&
+	test_cmp expect got
+'
+
 test_expect_success 'the title without the site name; og:locale when no lang' '
 	printf "<html><head><title>Tides rise again - Sea Times</title><meta property=\"og:site_name\" content=\"Sea Times\"><meta property=\"og:locale\" content=\"en_GB\"></head>%s" "$body" >p.html &&
 	df-extract --html --min-chars 0 p.html | jq -c "[.title, .lang]" >actual &&
