@@ -118,6 +118,7 @@ struct meta {
 	char *title_tag;	/* <title> */
 	char *h1;		/* the first <h1> */
 	char *time_el;		/* the first <time datetime> */
+	char *class_date;	/* the first element named a publish date */
 	char *url_date;		/* a date in the URL */
 	char *body;		/* JSON-LD articleBody */
 };
@@ -706,6 +707,49 @@ strip_site(char *t, const char *site, const char *url)
 }
 
 /*
+ * An element whose class, id or name says it holds the publication date
+ * (published_date, pubdate, post-date, entry-date, ...): the date in its
+ * value, content or datetime attribute, or its own short text.
+ */
+static void
+class_date(struct meta *m, xmlNodePtr n)
+{
+	static const char *const attr[] = { "class", "id", "name" };
+	static const char *const word[] = { "publish", "pubdate", "post-date",
+	    "post_date", "entry-date", "entry_date" };
+	char *a, *v, d[64];
+	size_t i, k;
+	int named = 0;
+
+	for (i = 0; i < sizeof(attr) / sizeof(attr[0]) && !named; i++) {
+		if ((a = extract_attr(n, attr[i])) == NULL)
+			continue;
+		for (k = 0; a[k] != '\0'; k++)
+			a[k] = (char)tolower((unsigned char)a[k]);
+		for (k = 0; k < sizeof(word) / sizeof(word[0]); k++)
+			if (strstr(a, word[k]) != NULL)
+				named = 1;
+		xmlFree(a);
+	}
+	if (!named)
+		return;
+	if ((v = extract_attr(n, "value")) == NULL &&
+	    (v = extract_attr(n, "content")) == NULL)
+		v = extract_attr(n, "datetime");
+	if (v != NULL) {
+		if (norm_date(v, d))
+			m->class_date = df_xstrdup(d);
+		xmlFree(v);
+		return;
+	}
+	if (n->children != NULL && n->children->type == XML_TEXT_NODE &&
+	    n->children->next == NULL && n->children->content != NULL &&
+	    strlen((const char *)n->children->content) < 64 &&
+	    norm_date((const char *)n->children->content, d))
+		m->class_date = df_xstrdup(d);
+}
+
+/*
  * A page without a stated site name often ends its <title> with one:
  * "Headline - Site".  When full is the title followed by a separator and
  * a short rest, the rest is the site's name.
@@ -814,6 +858,8 @@ extract_meta(htmlDocPtr doc, const char *url, struct extract_result *r,
 				xmlFree(a);
 			} else if (m.v[META_DATE] == NULL && n->properties !=
 			    NULL) {
+				if (m.class_date == NULL)
+					class_date(&m, n);
 				a = extract_attr(n, "itemprop");
 				if (a != NULL && strcmp(a, "datePublished") ==
 				    0) {
@@ -894,6 +940,7 @@ extract_meta(htmlDocPtr doc, const char *url, struct extract_result *r,
 		site_from_title(&m, m.title_tag, m.v[META_TITLE]);
 	}
 	set(&m, META_DATE, m.time_el);
+	set(&m, META_DATE, m.class_date);
 	set(&m, META_DATE, m.url_date);
 	if (m.v[META_DATE_MODIFIED] != NULL && m.v[META_DATE] != NULL &&
 	    strcmp(m.v[META_DATE_MODIFIED], m.v[META_DATE]) == 0) {
@@ -924,5 +971,6 @@ extract_meta(htmlDocPtr doc, const char *url, struct extract_result *r,
 	free(m.title_tag);
 	free(m.h1);
 	free(m.time_el);
+	free(m.class_date);
 	free(m.url_date);
 }

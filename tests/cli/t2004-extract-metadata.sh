@@ -69,6 +69,21 @@ test_expect_success 'no stated site name: the end of the <title> after the headl
 	test_cmp expect got
 '
 
+test_expect_success 'an element named the publication date, when nothing else says' '
+	printf "<html><head><title>Tides</title></head><body><input type=\"hidden\" class=\"published_date\" value=\"2019-11-18 23:41:18\">%s" "$body" >p.html &&
+	df-extract --html --min-chars 0 p.html | jq -r .date >actual &&
+	echo 2019-11-18T23:41:18 >expect &&
+	test_cmp expect actual &&
+	printf "<html><head><title>Tides</title></head><body><span class=\"entry-date\">18 Nov 2019</span><span class=\"modified_date\">20 Nov 2019</span>%s" "$body" >p.html &&
+	df-extract --html --min-chars 0 p.html | jq -r .date >actual &&
+	echo 2019-11-18 >expect &&
+	test_cmp expect actual &&
+	printf "<html><head><title>Tides</title><meta property=\"article:published_time\" content=\"2020-01-02\"></head><body><span class=\"pubdate\">18 Nov 2019</span>%s" "$body" >p.html &&
+	df-extract --html --min-chars 0 p.html | jq -r .date >actual &&
+	echo 2020-01-02 >expect &&
+	test_cmp expect actual
+'
+
 test_expect_success 'the title without the site name; og:locale when no lang' '
 	printf "<html><head><title>Tides rise again - Sea Times</title><meta property=\"og:site_name\" content=\"Sea Times\"><meta property=\"og:locale\" content=\"en_GB\"></head>%s" "$body" >p.html &&
 	df-extract --html --min-chars 0 p.html | jq -c "[.title, .lang]" >actual &&
