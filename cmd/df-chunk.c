@@ -150,7 +150,10 @@ struct wctx {
 	size_t len;
 	struct tok_piece *p;	/* its pieces */
 	size_t np, pcap;
-	size_t hint;		/* piece_of's last answer */
+	/* Piece starts as bits, with the count before each word. */
+	uint64_t *pbit;
+	size_t *prank;
+	size_t pbitcap;
 	uint64_t *csum;		/* csum[k]: tokens of pieces [0, k) */
 	size_t ccap;
 	struct seg *seg;
@@ -201,6 +204,8 @@ worker_free(void *p)
 		buf_release(&w->val[i]);
 	free(w->p);
 	free(w->csum);
+	free(w->pbit);
+	free(w->prank);
 	free(w->seg);
 	free(w->wp);
 	free(w->ids);
@@ -318,48 +323,33 @@ pos(const struct wctx *w, size_t k)
 	return k == 0 ? 0 : w->p[k - 1].end;
 }
 
+/* The bits set in v (no popcount instruction is assumed). */
+static inline uint32_t
+bits64(uint64_t v)
+{
+	v -= (v >> 1) & UINT64_C(0x5555555555555555);
+	v = (v & UINT64_C(0x3333333333333333)) +
+	    ((v >> 2) & UINT64_C(0x3333333333333333));
+	v = (v + (v >> 4)) & UINT64_C(0x0f0f0f0f0f0f0f0f);
+	return (uint32_t)((v * UINT64_C(0x0101010101010101)) >> 56);
+}
+
 /*
- * The piece holding byte x (x < len): pos(k) <= x < pos(k + 1).  The
- * search gallops from the last answer, since the chunker mostly asks
- * about bytes near the one before.
+ * The piece holding byte x: pos(k) <= x < pos(k + 1), np past the last.
+ * The number of piece starts at or before x, less one, from the map
+ * cut() makes.
  */
 static size_t
-piece_of(struct wctx *w, size_t x)
+piece_of(const struct wctx *w, size_t x)
 {
-	size_t lo, hi, mid, step, h = w->hint;
+	uint64_t m;
 
-	if (h > w->np)
-		h = 0;
-	/* The first k with pos(k + 1) > x, within [lo, hi]. */
-	if (h < w->np && w->p[h].end <= x) {
-		lo = h + 1;
-		step = 1;
-		hi = lo;
-		while (hi < w->np && w->p[hi].end <= x) {
-			lo = hi + 1;
-			step *= 2;
-			hi = lo + step < w->np ? lo + step : w->np;
-		}
-	} else {
-		/* Back: the answer is at most h. */
-		hi = h;
-		lo = h;
-		step = 1;
-		while (lo > 0 && w->p[lo - 1].end > x) {
-			hi = lo - 1;
-			lo = hi > step ? hi - step : 0;
-			step *= 2;
-		}
-	}
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (w->p[mid].end > x)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	w->hint = lo;
-	return lo;
+	if (w->np == 0 || x >= w->p[w->np - 1].end)
+		return w->np;
+	m = w->pbit[x >> 6];
+	if ((x & 63) != 63)
+		m &= (UINT64_C(2) << (x & 63)) - 1;
+	return w->prank[x >> 6] + bits64(m) - 1;
 }
 
 /*
@@ -945,6 +935,28 @@ cut(struct wctx *w)
 	w->csum[0] = 0;
 	for (k = 0; k < w->np; k++)
 		w->csum[k + 1] = w->csum[k] + w->p[k].ntok;
+	/*
+	 * The chunker asks which piece holds a byte tens of times a chunk:
+	 * a bit for every piece start and the count of starts before every
+	 * 64 bytes answer at once.
+	 */
+	{
+		size_t nw = w->len / 64 + 1;
+
+		if (w->pbitcap < nw) {
+			w->pbitcap = nw;
+			w->pbit = df_xrealloc(w->pbit, nw * sizeof(*w->pbit));
+			w->prank = df_xrealloc(w->prank, nw *
+			    sizeof(*w->prank));
+		}
+		memset(w->pbit, 0, nw * sizeof(*w->pbit));
+		for (k = 0; k < w->np; k++)
+			w->pbit[pos(w, k) >> 6] |= UINT64_C(1) << (pos(w, k) &
+			    63);
+		w->prank[0] = 0;
+		for (k = 1; k < nw; k++)
+			w->prank[k] = w->prank[k - 1] + bits64(w->pbit[k - 1]);
+	}
 	if (C.strategy == ST_FIXED) {
 		split_fixed(w);
 		return;
