@@ -81,13 +81,17 @@ peer_host() {	# peer_host HOSTADDR
 	done
 }
 
-run_peer() {
+run_peer() {	# waits for its own jobs only: the server runs on
 	h=2
+	pids=
 	while [ "$h" -le $((hosts + 1)) ]; do
 		peer_host "127.0.0.$h" &
+		pids="$pids $!"
 		h=$((h + 1))
 	done
-	wait
+	for p in $pids; do
+		wait "$p"
+	done
 }
 
 bound=$(echo "($per - 1) * $delay" | bc -l)

@@ -1626,6 +1626,15 @@ engine_start(void *arg)
 		die("cannot start libcurl");
 	curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS,
 	    (long)opt.per_host);
+	/*
+	 * Keep idle connections for the next visit to their host: by default
+	 * the cache holds four per transfer in flight, and while most hosts
+	 * wait out their delay that is few, so connections were closed and
+	 * every request paid a new one.
+	 */
+	curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS,
+	    (long)opt.concurrency * 4 > 256 ? (long)opt.concurrency * 4 :
+	    256L);
 	if (pthread_create(&engine_tid, NULL, engine_main, NULL) != 0)
 		die("cannot start the network thread");
 	engine_running = 1;

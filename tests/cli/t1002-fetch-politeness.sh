@@ -143,4 +143,24 @@ test_expect_success '--ignore-robots fetches without robots.txt and says so' '
 	! grep robots.txt server.log
 '
 
+test_expect_success 'a host waiting out its delay keeps its connection' '
+	server_start --hosts 20 &&
+	i=1 &&
+	while [ $i -le 3 ]; do
+		h=2 &&
+		while [ $h -le 21 ]; do
+			echo "http://127.0.0.$h:$PORT/page/$i" &&
+			h=$((h + 1)) || return 1
+		done &&
+		i=$((i + 1)) || return 1
+	done >urls &&
+	df-fetch --delay 0.2 urls >out &&
+	server_stop &&
+	jq -s "map(select(.status == 200)) | length" out >n &&
+	echo 60 >expect && test_cmp expect n &&
+	jq -r "[.host, .conn] | @tsv" server.log | sort -u | cut -f1 |
+	    uniq -d | wc -l >n &&
+	echo 0 >expect && test_cmp expect n
+'
+
 test_done
