@@ -750,6 +750,28 @@ class_date(struct meta *m, xmlNodePtr n)
 }
 
 /*
+ * A site name given with a tagline or keywords ("Name | F1 | Indy",
+ * "Name - the best of ...") is the part before the first separator.
+ */
+static void
+site_first_part(char *site)
+{
+	static const char *const sep[] = { " | ", " - ", " \xE2\x80\x93 ",
+	    " \xE2\x80\x94 " };
+	char *p, *cut = NULL;
+	size_t i;
+
+	if (site == NULL)
+		return;
+	for (i = 0; i < sizeof(sep) / sizeof(sep[0]); i++)
+		if ((p = strstr(site, sep[i])) != NULL && p > site &&
+		    (cut == NULL || p < cut))
+			cut = p;
+	if (cut != NULL)
+		*cut = '\0';
+}
+
+/*
  * A page without a stated site name often ends its <title> with one:
  * "Headline - Site".  When full is the title followed by a separator and
  * a short rest, the rest is the site's name.
@@ -939,6 +961,7 @@ extract_meta(htmlDocPtr doc, const char *url, struct extract_result *r,
 		strip_site(m.v[META_TITLE], m.v[META_SITE_NAME], url);
 		site_from_title(&m, m.title_tag, m.v[META_TITLE]);
 	}
+	site_first_part(m.v[META_SITE_NAME]);
 	set(&m, META_DATE, m.time_el);
 	set(&m, META_DATE, m.class_date);
 	set(&m, META_DATE, m.url_date);

@@ -69,6 +69,18 @@ test_expect_success 'no stated site name: the end of the <title> after the headl
 	test_cmp expect got
 '
 
+test_expect_success 'a site name with a tagline or keywords: the name' '
+	meta "<meta property=\"og:site_name\" content=\"Tide Blog | Tides | Moon | Sea\">" >actual &&
+	jq -r .site_name actual >got &&
+	echo "Tide Blog" >expect && test_cmp expect got &&
+	meta "<meta property=\"og:site_name\" content=\"Tide Blog - all about the sea\">" >actual &&
+	jq -r .site_name actual >got &&
+	test_cmp expect got &&
+	meta "<meta property=\"og:site_name\" content=\"A-Z Tides\">" >actual &&
+	jq -r .site_name actual >got &&
+	echo "A-Z Tides" >expect && test_cmp expect got
+'
+
 test_expect_success 'an element named the publication date, when nothing else says' '
 	printf "<html><head><title>Tides</title></head><body><input type=\"hidden\" class=\"published_date\" value=\"2019-11-18 23:41:18\">%s" "$body" >p.html &&
 	df-extract --html --min-chars 0 p.html | jq -r .date >actual &&
